@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace LoadBalancer.Host.Cli;
+
+/// <summary>The <c>lb</c> command tree: one verb per subcommand, each in its own file.</summary>
+public static class LbCommandLine
+{
+    /// <summary>Builds the root command with every verb attached.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("lb: a Katran-style layer-4 load balancer whose forwarding decision is an XDP program run by its own eBPF runtime.");
+        return root;
+    }
+}

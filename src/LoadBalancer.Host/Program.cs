@@ -1,0 +1,3 @@
+using LoadBalancer.Host.Cli;
+
+return LbCommandLine.Build().Parse(args).Invoke();
