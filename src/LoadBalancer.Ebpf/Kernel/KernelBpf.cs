@@ -112,11 +112,12 @@ public static class KernelBpf
 
         try
         {
-            if (BpfSyscall.EffectiveUserId() != 0 && !HasCapabilities())
+            if (!HasCapabilities())
             {
-                return "Loading XDP programs into the kernel needs root or CAP_BPF + CAP_NET_ADMIN " +
-                       $"(this process has neither; kernel.unprivileged_bpf_disabled={UnprivilegedSetting()}). " +
-                       "Run the tests as root, e.g. with sudo, or grant the capabilities.";
+                return "Loading XDP programs into the kernel needs CAP_BPF + CAP_NET_ADMIN (or CAP_SYS_ADMIN), which root " +
+                       $"normally has; this process (euid {BpfSyscall.EffectiveUserId()}) has neither " +
+                       $"(kernel.unprivileged_bpf_disabled={UnprivilegedSetting()} does not matter for XDP). " +
+                       "Run the tests as root, e.g. with sudo, or grant the capabilities (containers: --cap-add BPF --cap-add NET_ADMIN).";
             }
 
             ReadOnlySpan<Instruction> passProgram =

@@ -113,6 +113,43 @@ public sealed class KernelProgramTests
     }
 
     [Fact]
+    public void Packet_longer_than_the_linear_part_continues_in_fragments_the_program_does_not_see()
+    {
+        RequireKernel();
+        // r0 = ctx->data_end - ctx->data
+        Instruction[] slots = [Ldx(Opcode.SizeW, R2, R1, 0), Ldx(Opcode.SizeW, R0, R1, 4), new(Opcode.ClassAlu64 | Opcode.Sub | Opcode.SourceX, R0, R2, 0, 0), Exit()];
+        using var program = KernelProgram.Load(KernelProgram.XdpProgramType, slots);
+        // One page minus XDP_PACKET_HEADROOM minus the aligned struct skb_shared_info (320 bytes on 64-bit).
+        var linearLimit = Environment.SystemPageSize - 256 - 320;
+        var packet = Packet(linearLimit + 1000);
+        var output = new byte[packet.Length];
+
+        program.TestRun(packet.AsSpan(0, 100), output.AsSpan(0, 100), 1, out var shortLinear, out _, out _);
+        program.TestRun(packet, output, 1, out var longLinear, out var length, out _);
+
+        Assert.Equal(100u, shortLinear);
+        Assert.Equal((uint)linearLimit, longLinear);
+        Assert.Equal(packet.Length, length);
+        Assert.Equal(packet, output);
+    }
+
+    [Theory]
+    [InlineData(-216, 0)]
+    [InlineData(-217, -LinuxErrno.EINVAL)]
+    public void Adjust_head_can_grow_the_packet_into_the_headroom_minus_the_xdp_frame(int delta, int expectedResult)
+    {
+        RequireKernel();
+        // r0 = bpf_xdp_adjust_head(ctx, delta)
+        using var program = KernelProgram.Load(KernelProgram.XdpProgramType, [MovImm(R2, delta), Call(44), Exit()]);
+        var output = new byte[64 + 256];
+
+        program.TestRun(Packet(64), output, 1, out var retval, out var length, out _);
+
+        Assert.Equal(expectedResult, (int)retval);
+        Assert.Equal(expectedResult == 0 ? 64 - delta : 64, length);
+    }
+
+    [Fact]
     public void Clang_compiled_counter_updates_a_hash_map_and_a_bss_global_through_map_index_references()
     {
         RequireKernel();
