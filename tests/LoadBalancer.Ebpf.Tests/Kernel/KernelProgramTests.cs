@@ -225,6 +225,30 @@ public sealed class KernelProgramTests
     }
 
     [Fact]
+    public void Verifier_log_longer_than_the_first_buffer_is_returned_whole()
+    {
+        RequireKernel();
+        // 20000 additions at log level 2 print every instruction's state: about 1.7 MB, past the 1 MiB first try;
+        // the kernel keeps only the tail of a log that does not fit, so a whole log starts at "func#0".
+        var slots = new Instruction[20_002];
+        slots[0] = MovImm(R0, 0);
+        for (var i = 1; i <= 20_000; i++)
+        {
+            slots[i] = AddImm(R0, 1);
+        }
+
+        slots[^1] = Exit();
+
+        using var program = KernelProgram.Load(KernelProgram.XdpProgramType, slots, logLevel: 2);
+        program.TestRun(Packet(14), new byte[14], 1, out var retval, out _, out _);
+
+        Assert.True(program.VerifierLog!.Length > 1 << 20, $"log has {program.VerifierLog.Length} chars");
+        Assert.StartsWith("func#0 @0", program.VerifierLog, StringComparison.Ordinal);
+        Assert.Contains("processed 20002 insns", program.VerifierLog, StringComparison.Ordinal);
+        Assert.Equal(20_000u, retval);
+    }
+
+    [Fact]
     public void Repeated_test_run_reports_a_plausible_mean_duration()
     {
         RequireKernel();
