@@ -15,10 +15,11 @@ namespace LoadBalancer.Ebpf.Kernel;
 /// <para>
 /// What the kernel needs: Linux on x86-64 or arm64, and a process allowed to load XDP programs:
 /// root, or CAP_BPF together with CAP_NET_ADMIN (CAP_SYS_ADMIN also works). Unprivileged loading
-/// of XDP programs is never allowed whatever <c>kernel.unprivileged_bpf_disabled</c> says; that
-/// sysctl (0 = allowed, 1 = disabled until reboot, 2 = disabled, the usual default) only governs
-/// socket-filter programs and maps for unprivileged users. Containers need the capabilities and a
-/// seccomp profile that allows bpf(); Docker's default profile blocks it.
+/// of XDP programs is never allowed whatever <c>kernel.unprivileged_bpf_disabled</c> says: that
+/// sysctl (0 = unprivileged users may create maps and load socket-filter / cgroup-skb programs,
+/// 1 = disabled until reboot, 2 = disabled, the default of most distributions) matters only to
+/// unprivileged users. Containers need the capabilities too, and a seccomp profile that allows bpf()
+/// (Docker's default profile allows it only to containers granted CAP_SYS_ADMIN or CAP_BPF).
 /// </para>
 /// <para>
 /// What users see otherwise: <see cref="IsAvailable"/> is false and <see cref="UnavailableReason"/>
