@@ -65,8 +65,8 @@ public sealed class KernelProgram : IDisposable
     internal KernelFd FdHandle => _fd;
 
     /// <summary>
-    /// Loads a program. Map references are given the way the project's ELF loader leaves them (and
-    /// as libbpf's <c>fd_array</c> convention numbers them): <c>lddw</c> with source
+    /// Loads a program. Map references are given the way the project's ELF loader leaves them (the
+    /// kernel's BPF_PSEUDO_MAP_IDX numbering, resolved here so no <c>fd_array</c> is needed): <c>lddw</c> with source
     /// <see cref="LddwSource.MapIndex"/> (imm = index into <paramref name="maps"/>) becomes
     /// <see cref="LddwSource.MapFd"/> with that map's fd, and <see cref="LddwSource.MapIndexValue"/>
     /// (second-slot imm = offset into value 0) becomes <see cref="LddwSource.MapValue"/>.
