@@ -7,6 +7,7 @@ namespace LoadBalancer.Ebpf.Text;
 /// the llvm-objdump / kernel form (<c>r0 = *(u32 *)(r1 + 4)</c>, <c>if r1 &gt; r2 goto +1</c>) or the
 /// classic uBPF / bpf_conformance form (<c>ldxw %r0, [%r1+4]</c>, <c>jgt %r1, %r2, +1</c>).
 /// Labels (<c>name:</c>) may stand alone or before an instruction; jumps and local calls to a label
+/// (or, as in the conformance suite, a jump to an undefined <c>exit</c>: the next exit instruction)
 /// resolve to slot-relative distances (an <c>lddw</c> counts two slots). Comments start with
 /// <c>#</c>, <c>;</c> or <c>//</c>.
 /// </summary>

@@ -32,19 +32,19 @@ internal static class ClassicMemoryMnemonics
             ClassicSyntaxParser.Require(name, operands, 2);
             var (dst, offset) = operands[0].ExpectMemory();
             var code = (byte)(Opcode.ClassSt | Opcode.ModeMem | size);
-            builder.Emit(new Instruction(code, dst, 0, offset, ValueRange.Imm32(operands[1].ExpectNumber())));
+            builder.Emit(new Instruction(code, dst, 0, offset, operands[1].ExpectImm32()));
         }
         else if (TrySplit(name, "ldabs", out size) && size != Opcode.SizeDW)
         {
             ClassicSyntaxParser.Require(name, operands, 1);
             var code = (byte)(Opcode.ClassLd | Opcode.ModeAbs | size);
-            builder.Emit(new Instruction(code, 0, 0, 0, ValueRange.Imm32(operands[0].ExpectNumber())));
+            builder.Emit(new Instruction(code, 0, 0, 0, operands[0].ExpectImm32()));
         }
         else if (TrySplit(name, "ldind", out size) && size != Opcode.SizeDW)
         {
             ClassicSyntaxParser.Require(name, operands, 2);
             var code = (byte)(Opcode.ClassLd | Opcode.ModeInd | size);
-            builder.Emit(new Instruction(code, 0, operands[0].ExpectRegister(), 0, ValueRange.Imm32(operands[1].ExpectNumber())));
+            builder.Emit(new Instruction(code, 0, operands[0].ExpectRegister(), 0, operands[1].ExpectImm32()));
         }
         else
         {

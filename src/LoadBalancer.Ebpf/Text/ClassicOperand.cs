@@ -1,7 +1,7 @@
 namespace LoadBalancer.Ebpf.Text;
 
 /// <summary>One comma-separated operand of a classic-syntax line.</summary>
-internal readonly record struct ClassicOperand(ClassicOperandKind Kind, byte Register, Int128 Value, string? Label)
+internal readonly record struct ClassicOperand(ClassicOperandKind Kind, byte Register, Int128 Value, string? Label, bool Hex = false)
 {
     /// <summary>
     /// Parses <c>%rN</c>, a number, <c>[%rN]</c> / <c>[%rN+off]</c> / <c>[%rN-off]</c>, or a label.
@@ -26,9 +26,9 @@ internal readonly record struct ClassicOperand(ClassicOperandKind Kind, byte Reg
         {
             operand = new ClassicOperand(ClassicOperandKind.Register, register, 0, null);
         }
-        else if (cursor.TryNumber(out var value))
+        else if (cursor.TryNumber(out var value, out var hex))
         {
-            operand = new ClassicOperand(ClassicOperandKind.Number, 0, value, null);
+            operand = new ClassicOperand(ClassicOperandKind.Number, 0, value, null, hex);
         }
         else if (cursor.TryIdentifier() is { } label)
         {
@@ -42,6 +42,9 @@ internal readonly record struct ClassicOperand(ClassicOperandKind Kind, byte Reg
         cursor.ExpectEnd();
         return operand;
     }
+
+    /// <summary>The number as a 32-bit immediate, or an error.</summary>
+    public int ExpectImm32() => ValueRange.Imm32(ExpectNumber(), Hex);
 
     /// <summary>The register, or an error naming what the operand should have been.</summary>
     public byte ExpectRegister() => Kind == ClassicOperandKind.Register

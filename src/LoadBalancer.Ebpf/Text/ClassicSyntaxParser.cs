@@ -85,7 +85,7 @@ internal static class ClassicSyntaxParser
         var dst = operands[0].ExpectRegister();
         builder.Emit(operands[1].Kind == ClassicOperandKind.Register
             ? new Instruction((byte)(cls | alu.Op | Opcode.SourceX), dst, operands[1].Register, alu.Offset, 0)
-            : new Instruction((byte)(cls | alu.Op), dst, 0, alu.Offset, ValueRange.Imm32(operands[1].ExpectNumber())));
+            : new Instruction((byte)(cls | alu.Op), dst, 0, alu.Offset, operands[1].ExpectImm32()));
         return true;
     }
 
@@ -101,7 +101,7 @@ internal static class ClassicSyntaxParser
         var dst = operands[0].ExpectRegister();
         var jump = operands[1].Kind == ClassicOperandKind.Register
             ? new Instruction((byte)(cls | op | Opcode.SourceX), dst, operands[1].Register, 0, 0)
-            : new Instruction((byte)(cls | op), dst, 0, 0, ValueRange.Imm32(operands[1].ExpectNumber()));
+            : new Instruction((byte)(cls | op), dst, 0, 0, operands[1].ExpectImm32());
         EmitTarget(builder, jump, operands[2], TargetField.Offset);
         return true;
     }
@@ -117,7 +117,7 @@ internal static class ClassicSyntaxParser
                 builder.Emit(instruction with { Offset = ValueRange.Offset16(target.Value) });
                 break;
             case ClassicOperandKind.Number:
-                builder.Emit(instruction with { Imm = ValueRange.Imm32(target.Value) });
+                builder.Emit(instruction with { Imm = ValueRange.Int32(target.Value) });
                 break;
             default:
                 throw new LineSyntaxException("Invalid jump target: expected a label or +N");

@@ -45,11 +45,11 @@ internal static class CommonSyntax
         }
         else if (cursor.TryEat("kfunc"))
         {
-            builder.Emit(call with { Src = (byte)CallKind.Kfunc, Imm = ValueRange.Imm32(cursor.ExpectNumber()) });
+            builder.Emit(call with { Src = (byte)CallKind.Kfunc, Imm = cursor.ExpectImm32() });
         }
         else if (cursor.TryEat("helper"))
         {
-            builder.Emit(call with { Imm = ValueRange.Imm32(cursor.ExpectNumber()) });
+            builder.Emit(call with { Imm = cursor.ExpectImm32() });
         }
         else if (cursor.Peek() is '%' || IsRegisterNext(cursor))
         {
@@ -58,12 +58,12 @@ internal static class CommonSyntax
         }
         else if (cursor.TryEat("pc"))
         {
-            builder.Emit(call with { Src = (byte)CallKind.Local, Imm = ValueRange.Imm32(cursor.ExpectNumber()) });
+            builder.Emit(call with { Src = (byte)CallKind.Local, Imm = cursor.ExpectImm32() });
         }
         else if (cursor.TryNumber(out var id))
         {
             var kind = id < 0 ? CallKind.Local : CallKind.Helper;
-            builder.Emit(call with { Src = (byte)kind, Imm = ValueRange.Imm32(id) });
+            builder.Emit(call with { Src = (byte)kind, Imm = ValueRange.Int32(id) });
         }
         else
         {
@@ -85,7 +85,7 @@ internal static class CommonSyntax
         {
             builder.Emit(field == TargetField.Offset
                 ? instruction with { Offset = ValueRange.Offset16(distance) }
-                : instruction with { Imm = ValueRange.Imm32(distance) });
+                : instruction with { Imm = ValueRange.Int32(distance) });
         }
         else if (cursor.TryIdentifier() is { } label)
         {

@@ -182,7 +182,10 @@ internal sealed class LineCursor(string text)
     /// <summary>
     /// Reads a signed number: optional '+' or '-', then decimal digits or <c>0x</c> hex digits.
     /// </summary>
-    public bool TryNumber(out Int128 value)
+    public bool TryNumber(out Int128 value) => TryNumber(out value, out _);
+
+    /// <summary>Reads a signed number and says whether it was written in hex.</summary>
+    public bool TryNumber(out Int128 value, out bool hex)
     {
         SkipSpace();
         value = 0;
@@ -198,7 +201,7 @@ internal sealed class LineCursor(string text)
             }
         }
 
-        var hex = p + 1 < Text.Length && Text[p] == '0' && Text[p + 1] is 'x' or 'X';
+        hex = p + 1 < Text.Length && Text[p] == '0' && Text[p + 1] is 'x' or 'X';
         var start = hex ? p + 2 : p;
         var end = start;
         while (end < Text.Length && (hex ? char.IsAsciiHexDigit(Text[end]) : char.IsAsciiDigit(Text[end])))
@@ -228,6 +231,14 @@ internal sealed class LineCursor(string text)
     public Int128 ExpectNumber()
     {
         return TryNumber(out var value) ? value : throw new LineSyntaxException($"Expected a number but found '{Rest}'");
+    }
+
+    /// <summary>Reads a 32-bit immediate (see <see cref="ValueRange.Imm32(Int128, bool)"/>).</summary>
+    public int ExpectImm32()
+    {
+        return TryNumber(out var value, out var hex)
+            ? ValueRange.Imm32(value, hex)
+            : throw new LineSyntaxException($"Expected a number but found '{Rest}'");
     }
 
     private string Word(int from)

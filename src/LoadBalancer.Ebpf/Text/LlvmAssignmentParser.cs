@@ -62,11 +62,11 @@ internal static class LlvmAssignmentParser
             LlvmSyntaxParser.RequireSameWidth(wide, srcWide);
             builder.Emit(new Instruction((byte)(cls | Opcode.Mov | Opcode.SourceX), dst, src, 0, 0));
         }
-        else if (cursor.TryNumber(out var value))
+        else if (cursor.TryNumber(out var value, out var hex))
         {
             if (!cursor.TryEat("ll"))
             {
-                builder.Emit(new Instruction((byte)(cls | Opcode.Mov), dst, 0, 0, ValueRange.Imm32(value)));
+                builder.Emit(new Instruction((byte)(cls | Opcode.Mov), dst, 0, 0, ValueRange.Imm32(value, hex)));
             }
             else if (wide)
             {
@@ -99,7 +99,7 @@ internal static class LlvmAssignmentParser
         }
         else
         {
-            builder.Emit(new Instruction(code, dst, 0, offset, ValueRange.Imm32(cursor.ExpectNumber())));
+            builder.Emit(new Instruction(code, dst, 0, offset, cursor.ExpectImm32()));
         }
     }
 
@@ -140,11 +140,11 @@ internal static class LlvmAssignmentParser
             }
 
             cursor.Expect("]");
-            builder.Emit(new Instruction((byte)(Opcode.ClassLd | Opcode.ModeInd | size), 0, src, 0, ValueRange.Imm32(imm)));
+            builder.Emit(new Instruction((byte)(Opcode.ClassLd | Opcode.ModeInd | size), 0, src, 0, ValueRange.Int32(imm)));
         }
         else
         {
-            var imm = ValueRange.Imm32(cursor.ExpectNumber());
+            var imm = cursor.ExpectImm32();
             cursor.Expect("]");
             builder.Emit(new Instruction((byte)(Opcode.ClassLd | Opcode.ModeAbs | size), 0, 0, 0, imm));
         }

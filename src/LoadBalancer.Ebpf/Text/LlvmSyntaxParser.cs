@@ -77,7 +77,7 @@ internal static class LlvmSyntaxParser
         }
         else
         {
-            jump = new Instruction((byte)(cls | op), dst, 0, 0, ValueRange.Imm32(cursor.ExpectNumber()));
+            jump = new Instruction((byte)(cls | op), dst, 0, 0, cursor.ExpectImm32());
         }
 
         cursor.Expect("goto");
@@ -99,7 +99,7 @@ internal static class LlvmSyntaxParser
         }
         else
         {
-            var imm = ValueRange.Imm32(cursor.ExpectNumber());
+            var imm = cursor.ExpectImm32();
             builder.Emit(new Instruction((byte)(Opcode.ClassSt | Opcode.ModeMem | size), dst, 0, offset, imm));
         }
     }
@@ -124,8 +124,8 @@ internal static class LlvmSyntaxParser
         cursor.Expect(",");
         var source = ValueRange.Within(cursor.ExpectNumber(), 0, 15, "lddw source");
         cursor.Expect(",");
-        var low = (uint)ValueRange.Imm32(cursor.ExpectNumber());
-        int? high = cursor.TryEat(",") ? ValueRange.Imm32(cursor.ExpectNumber()) : null;
+        var low = (uint)ValueRange.UInt32(cursor.ExpectNumber());
+        int? high = cursor.TryEat(",") ? cursor.ExpectImm32() : null;
         builder.EmitLddw(dst, low, (LddwSource)source, high);
     }
 

@@ -7,16 +7,25 @@ namespace LoadBalancer.Ebpf.Text;
 /// </summary>
 internal static class ValueRange
 {
-    /// <summary>A 32-bit immediate: -2^31 .. 2^32-1.</summary>
-    public static int Imm32(Int128 value)
+    /// <summary>
+    /// A 32-bit immediate: -2^31 .. 2^31-1 in decimal; hex may also give the unsigned bit pattern up
+    /// to <c>0xffffffff</c> (as the conformance suite requires: <c>2147483648</c> is refused).
+    /// </summary>
+    public static int Imm32(Int128 value, bool hex)
     {
-        if (value < int.MinValue || value > uint.MaxValue)
+        if (value < int.MinValue || value > (hex ? uint.MaxValue : int.MaxValue))
         {
             throw new LineSyntaxException($"Immediate {value} does not fit in 32 bits (use lddw for 64-bit constants)");
         }
 
         return unchecked((int)(uint)(value & uint.MaxValue));
     }
+
+    /// <summary>A signed 32-bit value (distances, call targets): -2^31 .. 2^31-1.</summary>
+    public static int Int32(Int128 value) => Imm32(value, hex: false);
+
+    /// <summary>An unsigned 32-bit value given in decimal (llvm prints ld_pseudo's imm so).</summary>
+    public static int UInt32(Int128 value) => Imm32(value, hex: true);
 
     /// <summary>A 16-bit offset: -2^15 .. 2^16-1.</summary>
     public static short Offset16(Int128 value)
