@@ -59,7 +59,7 @@ public sealed partial class LlvmObjdumpAgreementTests
         foreach (var (index, theirs) in ObjdumpLines(LlvmTools.Run(objdump, "-d", "--no-show-raw-insn", $"--section={section}", obj)))
         {
             var ours = Disassembler.Format(program, index);
-            if (IsKnownLlvm14Deviation(program[index], theirs, ours))
+            if (Llvm14Deviations.Explains(program[index], theirs, ours))
             {
                 // llvm-14's text is wrong or ambiguous here; reassemble from ours instead.
                 reassembly.Append(ours).Append('\n');
@@ -76,24 +76,7 @@ public sealed partial class LlvmObjdumpAgreementTests
         return compared;
     }
 
-    /// <summary>
-    /// Where llvm-objdump-14 cannot print the instruction faithfully: 32-bit atomics other than add
-    /// (<c>&lt;unknown&gt;</c>), a 32-bit fetch-add (printed like a plain add), and a local call with a
-    /// non-negative distance (printed like the helper call with that id).
-    /// </summary>
-    private static bool IsKnownLlvm14Deviation(Instruction insn, string theirs, string ours)
-    {
-        var atomic32 = insn.Code == (Opcode.ClassStx | Opcode.ModeAtomic | Opcode.SizeW);
-        if (atomic32 && (theirs == "<unknown>" || insn.Imm == (Opcode.Add | Opcode.AtomicFetch)))
-        {
-            return true;
-        }
-
-        var localCall = insn.Code == (Opcode.ClassJmp | Opcode.Call) && insn.Src == (byte)CallKind.Local && insn.Imm >= 0;
-        return localCall && theirs == $"call {insn.Imm}" && ours == $"call pc+{insn.Imm}";
-    }
-
-    private static IEnumerable<(int Index, string Text)> ObjdumpLines(string output)
+    internal static IEnumerable<(int Index, string Text)> ObjdumpLines(string output)
     {
         foreach (var line in output.Split('\n'))
         {
@@ -124,7 +107,7 @@ public sealed partial class LlvmObjdumpAgreementTests
         return header["// cpus:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    private static string Normalise(string text) => Whitespace().Replace(text.Trim(), " ");
+    internal static string Normalise(string text) => Whitespace().Replace(text.Trim(), " ");
 
     [GeneratedRegex(@"^\s*(\d+):\s+(.*)$")]
     private static partial Regex InstructionLine();

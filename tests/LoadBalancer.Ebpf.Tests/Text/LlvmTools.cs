@@ -27,6 +27,14 @@ internal static class LlvmTools
     /// <summary>Runs a tool and returns its standard output; fails the test with stderr on a non-zero exit.</summary>
     public static string Run(string tool, params string[] arguments)
     {
+        var (exitCode, stdout, stderr) = RunUnchecked(tool, arguments);
+        Assert.True(exitCode == 0, $"{Path.GetFileName(tool)} {string.Join(' ', arguments)} failed: {stderr}");
+        return stdout;
+    }
+
+    /// <summary>Runs a tool and returns its exit code and both outputs.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunUnchecked(string tool, params string[] arguments)
+    {
         var start = new ProcessStartInfo(tool)
         {
             RedirectStandardOutput = true,
@@ -42,8 +50,7 @@ internal static class LlvmTools
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{Path.GetFileName(tool)} {string.Join(' ', arguments)} failed: {stderr.Result}");
-        return stdout;
+        return (process.ExitCode, stdout, stderr.Result);
     }
 
     /// <summary>The repository root (the folder holding LoadBalancer.sln).</summary>
