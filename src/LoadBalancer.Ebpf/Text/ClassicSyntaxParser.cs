@@ -53,16 +53,17 @@ internal static class ClassicSyntaxParser
 
     private static bool TryEmitAlu(string name, List<ClassicOperand> operands, AssemblyBuilder builder)
     {
+        var mnemonic = name;
         if (TryEndianness(name, out var endCode, out var width))
         {
-            Require(name, operands, 1);
+            Require(mnemonic, operands, 1);
             builder.Emit(new Instruction(endCode, operands[0].ExpectRegister(), 0, 0, width));
             return true;
         }
 
         if (TryMovsx(name, out var movsxClass, out var fromBits))
         {
-            Require(name, operands, 2);
+            Require(mnemonic, operands, 2);
             var code = (byte)(movsxClass | Opcode.Mov | Opcode.SourceX);
             builder.Emit(new Instruction(code, operands[0].ExpectRegister(), operands[1].ExpectRegister(), fromBits, 0));
             return true;
@@ -76,12 +77,12 @@ internal static class ClassicSyntaxParser
 
         if (alu.Op == Opcode.Neg)
         {
-            Require(name, operands, 1);
+            Require(mnemonic, operands, 1);
             builder.Emit(new Instruction((byte)(cls | Opcode.Neg), operands[0].ExpectRegister(), 0, 0, 0));
             return true;
         }
 
-        Require(name, operands, 2);
+        Require(mnemonic, operands, 2);
         var dst = operands[0].ExpectRegister();
         builder.Emit(operands[1].Kind == ClassicOperandKind.Register
             ? new Instruction((byte)(cls | alu.Op | Opcode.SourceX), dst, operands[1].Register, alu.Offset, 0)
@@ -91,13 +92,14 @@ internal static class ClassicSyntaxParser
 
     private static bool TryEmitJump(string name, List<ClassicOperand> operands, AssemblyBuilder builder)
     {
+        var mnemonic = name;
         var cls = StripWidth(ref name, allow64: false) ? Opcode.ClassJmp32 : Opcode.ClassJmp;
         if (!OperatorNames.ClassicJump.TryGetValue(name, out var op))
         {
             return false;
         }
 
-        Require(name, operands, 3);
+        Require(mnemonic, operands, 3);
         var dst = operands[0].ExpectRegister();
         var jump = operands[1].Kind == ClassicOperandKind.Register
             ? new Instruction((byte)(cls | op | Opcode.SourceX), dst, operands[1].Register, 0, 0)

@@ -29,7 +29,7 @@ internal static class LlvmAssignmentParser
 
         if (cursor.TryEat("*"))
         {
-            ParseLoad(cursor, builder, dst, wide);
+            ParseLoad(cursor, builder, dst);
         }
         else if (cursor.Rest.StartsWith("(s", StringComparison.OrdinalIgnoreCase))
         {
@@ -103,7 +103,7 @@ internal static class LlvmAssignmentParser
         }
     }
 
-    private static void ParseLoad(LineCursor cursor, AssemblyBuilder builder, byte dst, bool wide)
+    private static void ParseLoad(LineCursor cursor, AssemblyBuilder builder, byte dst)
     {
         var (size, signed) = LlvmAddress.ReadCast(cursor);
         if (cursor.TryEat("skb"))
@@ -119,7 +119,6 @@ internal static class LlvmAssignmentParser
         }
 
         var mode = signed ? Opcode.ModeMemSx : Opcode.ModeMem;
-        _ = wide; // llvm prints w registers for 32-bit loads with alu32; the encoding is the same.
         builder.Emit(new Instruction((byte)(Opcode.ClassLdx | mode | size), dst, src, offset, 0));
     }
 
