@@ -105,4 +105,37 @@ public sealed class AssemblerTests
         Assert.Equal(2, program[3].Dst);
         Assert.Equal(3, program[4].Dst);
     }
+
+    [Fact]
+    public void Kernel_log_spellings_read_the_same_as_llvm_objdump_spellings()
+    {
+        var kernel = Assembler.Assemble("""
+            r0 = *(u32 *)(r1 +4)
+            *(u64 *)(r10 -8) = r0
+            if r0 > 0x5 goto pc+2
+            goto pc-1
+            gotol pc+3
+            r0 = atomic64_fetch_add((u64 *)(r10 -8), r0)
+            call pc+0
+            exit
+            """);
+        var llvm = Assembler.Assemble("""
+            r0 = *(u32 *)(r1 + 4)
+            *(u64 *)(r10 - 8) = r0
+            if r0 > 5 goto +2
+            goto -1
+            gotol +3
+            r0 = atomic_fetch_add((u64 *)(r10 - 8), r0)
+            call local next
+            next: exit
+            """);
+        Assert.Equal(llvm, kernel);
+    }
+
+    [Fact]
+    public void Empty_text_and_comment_only_lines_give_an_empty_program()
+    {
+        Assert.Empty(Assembler.Assemble(""));
+        Assert.Empty(Assembler.Assemble("# nothing\n  ; here\n// either\n"));
+    }
 }
