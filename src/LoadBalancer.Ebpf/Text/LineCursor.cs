@@ -47,8 +47,7 @@ internal sealed class LineCursor(string text)
     public bool TryEat(string token)
     {
         SkipSpace();
-        if (string.Compare(Text, _pos, token, 0, token.Length, StringComparison.OrdinalIgnoreCase) != 0
-            || _pos + token.Length > Text.Length)
+        if (!Text.AsSpan(_pos).StartsWith(token, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

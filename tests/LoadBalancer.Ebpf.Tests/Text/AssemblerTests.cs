@@ -138,4 +138,49 @@ public sealed class AssemblerTests
         Assert.Empty(Assembler.Assemble(""));
         Assert.Empty(Assembler.Assemble("# nothing\n  ; here\n// either\n"));
     }
+
+    [Fact]
+    public void Mangled_lines_fail_only_with_AssemblyException()
+    {
+        var lines = InstructionForms.All().Select(f => Disassembler.Format(f, 0)).ToList();
+        lines.AddRange(["ldxb %r0, [%r1+0x2]", "lock fetch add32 [%r10-8], %r1", "movsx1632 %r4, %r3", "jne32 %r2, 0xffffff80, +1", "call local f"]);
+        const string alphabet = "rw%[]()*+-,=<>&|^!s0123456789x lfu #:;/";
+        var random = new Random(7);
+        var refused = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var chars = lines[random.Next(lines.Count)].ToCharArray().ToList();
+            for (var edits = random.Next(1, 4); edits > 0; edits--)
+            {
+                var at = random.Next(chars.Count + 1);
+                switch (random.Next(3))
+                {
+                    case 0 when at < chars.Count:
+                        chars.RemoveAt(at);
+                        break;
+                    case 1:
+                        chars.Insert(at, alphabet[random.Next(alphabet.Length)]);
+                        break;
+                    default:
+                        if (at < chars.Count)
+                        {
+                            chars[at] = alphabet[random.Next(alphabet.Length)];
+                        }
+
+                        break;
+                }
+            }
+
+            try
+            {
+                Assembler.Assemble(new string([.. chars]));
+            }
+            catch (AssemblyException)
+            {
+                refused++;
+            }
+        }
+
+        Assert.True(refused > 5_000, $"only {refused} of the mangled lines were refused");
+    }
 }
