@@ -34,19 +34,20 @@ public sealed class ProgramDefinition
 
     /// <summary>
     /// The source line of instruction <paramref name="instructionIndex"/>: the closest line-info
-    /// record at or before it (the compiler emits one per statement, not per instruction), or null.
+    /// record at or before it with a real line number (the compiler emits one per statement, not per
+    /// instruction, and line 0 for code it generated), or null.
     /// </summary>
     public SourceLine? LineAt(int instructionIndex)
     {
-        SourceLine? best = null;
         var lo = 0;
         var hi = LineInfo.Count - 1;
+        var found = -1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
             if (LineInfo[mid].InstructionIndex <= instructionIndex)
             {
-                best = LineInfo[mid];
+                found = mid;
                 lo = mid + 1;
             }
             else
@@ -55,7 +56,15 @@ public sealed class ProgramDefinition
             }
         }
 
-        return best;
+        for (; found >= 0; found--)
+        {
+            if (LineInfo[found].Line != 0)
+            {
+                return LineInfo[found];
+            }
+        }
+
+        return null;
     }
 
     /// <inheritdoc />

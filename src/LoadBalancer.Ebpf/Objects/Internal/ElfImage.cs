@@ -58,7 +58,7 @@ internal sealed class ElfImage
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new ObjectLoadException($"{objectName}: the ELF file cannot be read ({e.Message}).", e);
+            throw new ObjectLoadException($"{objectName}: the ELF file is corrupt and cannot be read ({e.Message}).", e);
         }
 
         using (elf)
@@ -96,7 +96,7 @@ internal sealed class ElfImage
         }
     }
 
-    private readonly record struct RawHeader(uint Type, ulong Flags, ulong Offset, ulong Size, uint Link, uint Info, ulong EntrySize);
+    private readonly record struct RawHeader(uint NameOffset, uint Type, ulong Flags, ulong Offset, ulong Size, uint Link, uint Info, ulong EntrySize);
 
     private static RawHeader[] CheckHeaders(byte[] file, string objectName)
     {
@@ -142,6 +142,7 @@ internal sealed class ElfImage
         {
             var h = span.Slice((int)shoff + (i * SectionHeaderSize), SectionHeaderSize);
             var header = new RawHeader(
+                BinaryPrimitives.ReadUInt32LittleEndian(h),
                 BinaryPrimitives.ReadUInt32LittleEndian(h[4..]),
                 BinaryPrimitives.ReadUInt64LittleEndian(h[8..]),
                 BinaryPrimitives.ReadUInt64LittleEndian(h[24..]),
@@ -174,11 +175,30 @@ internal sealed class ElfImage
             throw new ObjectLoadException($"{objectName}: ELF section-name table #{shstrndx} is not a string table.");
         }
 
-        foreach (var h in headers)
+        for (var i = 0; i < headers.Length; i++)
         {
-            if (h.Type == ElfSection.ShtSymTab && headers[h.Link].Type != 3)
+            var h = headers[i];
+            if (h.NameOffset >= names.Size)
             {
-                throw new ObjectLoadException($"{objectName}: ELF symbol table's string table #{h.Link} is not a string table.");
+                throw new ObjectLoadException($"{objectName}: ELF section #{i} has its name at offset {h.NameOffset}, outside the section-name table ({names.Size} bytes).");
+            }
+
+            if (h.Type == ElfSection.ShtSymTab)
+            {
+                var strings = headers[h.Link];
+                if (strings.Type != 3)
+                {
+                    throw new ObjectLoadException($"{objectName}: ELF symbol table's string table #{h.Link} is not a string table.");
+                }
+
+                for (var pos = 0UL; pos < h.Size; pos += SymbolSize)
+                {
+                    var nameOffset = BinaryPrimitives.ReadUInt32LittleEndian(span[(int)(h.Offset + pos)..]);
+                    if (nameOffset >= strings.Size && nameOffset != 0)
+                    {
+                        throw new ObjectLoadException($"{objectName}: ELF symbol #{pos / SymbolSize} has its name at offset {nameOffset}, outside the string table ({strings.Size} bytes).");
+                    }
+                }
             }
         }
 
@@ -227,9 +247,12 @@ internal sealed class ElfImage
                 continue;
             }
 
-            if (section.Info == 0 || section.Info >= sections.Length)
+            // Like libbpf, only relocations of code and of '.maps' matter; those of DWARF, BTF and
+            // other sections are skipped unread.
+            if (section.Info == 0 || section.Info >= sections.Length ||
+                !(sections[section.Info].IsCode || sections[section.Info].Name == ".maps"))
             {
-                throw new ObjectLoadException($"{objectName}: relocation section '{section.Name}' applies to section #{section.Info}, which does not exist.");
+                continue;
             }
 
             if (section.Data.Length % 16 != 0)

@@ -79,23 +79,26 @@ internal sealed class MapCollector
         return -1;
     }
 
-    /// <summary>The map whose definition covers byte <paramref name="offset"/> of a map section, or -1.</summary>
+    /// <summary>
+    /// The map whose definition starts at or before byte <paramref name="offset"/> of a map section
+    /// (the last such map), or -1. A definition with <c>values</c> initialisers extends past its BTF
+    /// size (the <c>values</c> array is flexible), up to the next map.
+    /// </summary>
     public int MapCovering(int sectionIndex, ulong offset, out ulong start, out long valuesBitOffset)
     {
+        var best = -1;
         for (var i = 0; i < _places.Count; i++)
         {
             var p = _places[i];
-            if (p.Section == sectionIndex && offset >= p.Offset && offset < p.Offset + p.Size)
+            if (p.Section == sectionIndex && p.Offset <= offset && (best < 0 || p.Offset > _places[best].Offset))
             {
-                start = p.Offset;
-                valuesBitOffset = p.ValuesBitOffset;
-                return i;
+                best = i;
             }
         }
 
-        start = 0;
-        valuesBitOffset = -1;
-        return -1;
+        start = best < 0 ? 0 : _places[best].Offset;
+        valuesBitOffset = best < 0 ? -1 : _places[best].ValuesBitOffset;
+        return best;
     }
 
     /// <summary>Map index of a global data section's map, or -1.</summary>
@@ -164,13 +167,23 @@ internal sealed class MapCollector
 
             var where = $"{_where}: section '.maps', symbol '{variable.Name}'";
             var offset = SymbolOffset(section.Index, variable.Name) ?? entry.Offset;
-            var size = _btf.SizeOf(variable.TypeId);
+            ulong size;
+            BtfMapParser.Result parsed;
+            try
+            {
+                size = _btf.SizeOf(variable.TypeId);
+                parsed = BtfMapParser.Parse(_btf, variable.Name, variable.TypeId, where, isInner: false);
+            }
+            catch (BtfException e)
+            {
+                throw new ObjectLoadException($"{where}: the map's BTF description is malformed: {e.Message}", e);
+            }
+
             if (offset > (ulong)section.Data.Length || size > (ulong)section.Data.Length - offset)
             {
                 throw new ObjectLoadException($"{where}: definition [{offset}, +{size}) is outside the section ({section.Data.Length} bytes).");
             }
 
-            var parsed = BtfMapParser.Parse(_btf, variable.Name, variable.TypeId, where, isInner: false);
             MapValidator.Validate(parsed.Definition, where, requireInner: true);
             Add(parsed.Definition, section.Index, offset, size, parsed.ValuesBitOffset);
         }

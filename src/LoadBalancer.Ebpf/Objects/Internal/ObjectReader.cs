@@ -20,16 +20,28 @@ internal static class ObjectReader
         }
         catch (BtfException e)
         {
-            throw new ObjectLoadException($"{where}: section '.BTF' or '.BTF.ext' is malformed: {e.Message}", e);
+            throw new ObjectLoadException($"{where}: BTF type information is inconsistent: {e.Message}", e);
+        }
+    }
+
+    private static T ParseBtf<T>(ElfSection section, string where, Func<byte[], T> parse)
+    {
+        try
+        {
+            return parse(section.Data);
+        }
+        catch (BtfException e)
+        {
+            throw new ObjectLoadException($"{where}: section '{section.Name}' is malformed: {e.Message} Rebuild the object with 'clang -g -target bpf'.", e);
         }
     }
 
     private static BpfObject Build(ElfImage elf, string objectName, string where)
     {
         var btfSection = elf.Find(".BTF");
-        var btf = btfSection is null ? null : BtfSpec.Parse(btfSection.Data);
+        var btf = btfSection is null ? null : ParseBtf(btfSection, where, static data => BtfSpec.Parse(data));
         var extSection = elf.Find(".BTF.ext");
-        var ext = extSection is null || btf is null ? null : BtfExt.Parse(extSection.Data, btf);
+        var ext = extSection is null || btf is null ? null : ParseBtf(extSection, where, data => BtfExt.Parse(data, btf));
 
         var maps = new MapCollector(elf, btf, where, objectName);
         maps.Collect();
@@ -173,6 +185,11 @@ internal static class ObjectReader
         {
             var symbol = relocation.Symbol;
             var context = $"{where}: section '.maps', symbol '{symbol.Name}', offset {relocation.Offset}";
+            if (relocation.Type is not (ElfRelocation.RBpf64Abs64 or ElfRelocation.RBpf64_64))
+            {
+                throw new ObjectLoadException($"{context}: relocation type {relocation.Type} cannot initialise a map slot (expected R_BPF_64_ABS64).");
+            }
+
             var outer = maps.MapCovering(section.Index, relocation.Offset, out var start, out var valuesBits);
             if (outer < 0 || valuesBits < 0 || relocation.Offset - start < (ulong)valuesBits / 8)
             {
