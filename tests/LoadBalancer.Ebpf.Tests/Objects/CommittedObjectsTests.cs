@@ -41,7 +41,7 @@ public sealed class CommittedObjectsTests
             build.WaitForExit();
             Assert.True(build.ExitCode == 0, $"build.sh failed: {errors}");
 
-            foreach (var name in TestObjects.Names)
+            foreach (var name in TestObjects.Names.Concat(TestObjects.Invalid))
             {
                 var fresh = File.ReadAllBytes(Path.Combine(temp.FullName, name + ".bpf.o"));
                 Assert.True(

@@ -141,4 +141,48 @@ public sealed class ObjectLoaderErrorTests
         Assert.Contains("'.maps' needs BTF", message, StringComparison.Ordinal);
         Assert.Contains("-g", message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_btf_map_with_zero_max_entries_is_rejected_naming_the_map()
+    {
+        var message = Assert.Throws<ObjectLoadException>(() => TestObjects.Load("bad_entries")).Message;
+        Assert.Contains("section '.maps', symbol 'empty_hash'", message, StringComparison.Ordinal);
+        Assert.Contains("max_entries is 0", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_btf_map_with_an_unknown_field_is_rejected_like_libbpf_does()
+    {
+        var message = Assert.Throws<ObjectLoadException>(() => TestObjects.Load("bad_field")).Message;
+        Assert.Contains("map 'typo_map' has unknown field 'max_entires_typo'", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_object_whose_code_sections_are_gone_has_no_programs()
+    {
+        var bytes = TestObjects.Bytes("parser");
+        using (var elf = ELFReader.Load<ulong>(new MemoryStream(bytes), false))
+        {
+            var index = elf.Sections.ToList().FindIndex(s => s.Name == "xdp");
+            var shoff = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(40));
+            // Clear SHF_EXECINSTR: the section becomes plain data.
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(shoff + (index * 64) + 8), 0x2);
+        }
+
+        Assert.Contains("no programs found", Rejects(bytes).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_version_section_that_is_not_four_bytes_is_rejected()
+    {
+        var bytes = TestObjects.Bytes("legacy");
+        using (var elf = ELFReader.Load<ulong>(new MemoryStream(bytes), false))
+        {
+            var index = elf.Sections.ToList().FindIndex(s => s.Name == "version");
+            var shoff = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(40));
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(shoff + (index * 64) + 32), 3);
+        }
+
+        Assert.Contains("section 'version' is 3 bytes", Rejects(bytes).Message, StringComparison.Ordinal);
+    }
 }

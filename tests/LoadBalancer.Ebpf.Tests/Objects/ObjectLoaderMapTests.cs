@@ -96,4 +96,15 @@ public sealed class ObjectLoaderMapTests
         Assert.Equal((obj.FindMapIndex("globals.bss"), 4u), (bssMax.MapIndex, bssMax.Size));
         Assert.Equal(8u, bssMax.Offset - obj.FindGlobal("bss_total")!.Offset);
     }
+
+    [Theory]
+    [InlineData("averyveryverylongname", new[] { "averyver.rodata", "averyver.data", ".data.counters", "averyver.bss" })]
+    [InlineData("my-obj", new[] { "my_obj.rodata", "my_obj.data", ".data.counters", "my_obj.bss" })]
+    [InlineData("", new[] { ".rodata", ".data", ".data.counters", ".bss" })]
+    public void Global_data_map_names_follow_libbpf_truncation_and_sanitising(string objectName, string[] expected)
+    {
+        var obj = ObjectLoader.Load(TestObjects.Bytes("globals"), objectName);
+        Assert.Equal(expected, obj.Maps.Select(m => m.Name));
+        Assert.All(obj.Maps, m => Assert.True(m.Name.Length <= 15, $"{m.Name} exceeds BPF_OBJ_NAME_LEN - 1"));
+    }
 }

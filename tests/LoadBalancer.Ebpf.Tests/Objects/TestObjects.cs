@@ -6,7 +6,11 @@ namespace LoadBalancer.Ebpf.Tests.Objects;
 /// <summary>The committed clang-14 test objects (Objects/programs/*.bpf.o), copied beside the test assembly.</summary>
 internal static class TestObjects
 {
+    /// <summary>Objects the loader must accept.</summary>
     public static readonly string[] Names = ["calls", "encap", "globals", "legacy", "maps", "parser", "tailcall"];
+
+    /// <summary>Objects clang compiles but the loader must reject (invalid map definitions).</summary>
+    public static readonly string[] Invalid = ["bad_entries", "bad_field"];
 
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "Objects", "programs");
 
