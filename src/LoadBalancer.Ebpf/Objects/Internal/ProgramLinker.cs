@@ -11,6 +11,9 @@ namespace LoadBalancer.Ebpf.Objects.Internal;
 /// </summary>
 internal sealed class ProgramLinker
 {
+    /// <summary>The kernel's BPF_MAX_SUBPROGS; also bounds the depth of the recursive relocation.</summary>
+    public const int MaxFunctions = 256;
+
     private readonly ElfImage _elf;
     private readonly MapCollector _maps;
     private readonly BtfExt? _ext;
@@ -34,88 +37,88 @@ internal sealed class ProgramLinker
 
     public ProgramDefinition Link(CodeFunction main, ProgramType type)
     {
-        var output = new List<Instruction>(main.Length);
-        var placed = new Dictionary<CodeFunction, int>();
-        var order = new List<CodeFunction>();
-        var patches = new List<(int At, CodeFunction Target, int Offset)>();
-        Place(main, output, placed, order);
-        for (var n = 0; n < order.Count; n++)
-        {
-            var function = order[n];
-            var outStart = placed[function];
-            var code = _code[function.Section.Index];
-            _relocations.TryGetValue(function.Section.Index, out var relocations);
-            for (var i = 0; i < function.Length; i++)
-            {
-                var slot = function.Start + i;
-                var at = outStart + i;
-                var insn = code[slot];
-                ElfRelocation relocation = default;
-                var hasRelocation = relocations is not null && relocations.TryGetValue(slot, out relocation);
-                if (insn.Code == Opcode.Lddw)
-                {
-                    if (i + 1 >= function.Length)
-                    {
-                        throw Error(function.Section, function.Name, slot, "lddw is cut off: its second slot is outside the function");
-                    }
-
-                    if (hasRelocation)
-                    {
-                        LinkLddw(function, slot, at, relocation, output, placed, order, patches);
-                    }
-                    else if (insn.Src == (byte)LddwSource.Function)
-                    {
-                        patches.Add(Target(function.Section, slot + insn.Imm + 1, function.Name, slot, output, placed, order, at));
-                    }
-
-                    i++;
-                }
-                else if (insn.Code == (Opcode.ClassJmp | 0x80) && (hasRelocation || insn.Src == (byte)CallKind.Local))
-                {
-                    if (hasRelocation)
-                    {
-                        var symbol = relocation.Symbol;
-                        var section = CodeSectionOf(symbol, function.Section, slot);
-                        if (symbol.Value % Instruction.Size != 0)
-                        {
-                            throw Error(function.Section, symbol.Name, slot, $"call target offset {symbol.Value} is not a whole instruction");
-                        }
-
-                        output[at] = insn with { Src = (byte)CallKind.Local };
-                        patches.Add(Target(section, (long)(symbol.Value / Instruction.Size) + insn.Imm + 1, symbol.Name, slot, output, placed, order, at));
-                    }
-                    else
-                    {
-                        patches.Add(Target(function.Section, (long)slot + insn.Imm + 1, function.Name, slot, output, placed, order, at));
-                    }
-                }
-                else if (hasRelocation)
-                {
-                    throw Error(function.Section, relocation.Symbol.Name, slot,
-                        $"relocation type {relocation.Type} applies to a 0x{insn.Code:x2} instruction; only lddw and call can be relocated");
-                }
-            }
-        }
-
-        foreach (var (at, target, offset) in patches)
-        {
-            output[at] = output[at] with { Imm = placed[target] + offset - (at + 1) };
-        }
-
+        var state = new LinkState(new List<Instruction>(main.Length), [], []);
+        Place(main, state);
+        Relocate(main, state);
         return new ProgramDefinition
         {
             Name = main.Name,
             SectionName = main.Section.Name,
             Type = type,
-            Instructions = [.. output],
-            LineInfo = Lines(order, placed),
-            FuncInfo = Functions(order, placed),
+            Instructions = [.. state.Output],
+            LineInfo = Lines(state.Order, state.Placed),
+            FuncInfo = Functions(state.Order, state.Placed),
         };
     }
 
-    private void LinkLddw(CodeFunction function, int slot, int at, ElfRelocation relocation, List<Instruction> output,
-        Dictionary<CodeFunction, int> placed, List<CodeFunction> order, List<(int, CodeFunction, int)> patches)
+    /// <summary>The program being built: its slots, where each function landed, in placement order.</summary>
+    private sealed record LinkState(List<Instruction> Output, Dictionary<CodeFunction, int> Placed, List<CodeFunction> Order);
+
+    /// <summary>
+    /// Relocates one placed function. A callee met for the first time is appended and relocated
+    /// before this function continues (depth first), which gives libbpf's subprogram order.
+    /// </summary>
+    private void Relocate(CodeFunction function, LinkState state)
     {
+        var output = state.Output;
+        var outStart = state.Placed[function];
+        var code = _code[function.Section.Index];
+        _relocations.TryGetValue(function.Section.Index, out var relocations);
+        for (var i = 0; i < function.Length; i++)
+        {
+            var slot = function.Start + i;
+            var at = outStart + i;
+            var insn = code[slot];
+            ElfRelocation relocation = default;
+            var hasRelocation = relocations is not null && relocations.TryGetValue(slot, out relocation);
+            if (insn.Code == Opcode.Lddw)
+            {
+                if (i + 1 >= function.Length)
+                {
+                    throw Error(function.Section, function.Name, slot, "lddw is cut off: its second slot is outside the function");
+                }
+
+                if (hasRelocation)
+                {
+                    LinkLddw(function, slot, at, relocation, state);
+                }
+                else if (insn.Src == (byte)LddwSource.Function)
+                {
+                    Target(function.Section, (long)slot + insn.Imm + 1, function.Name, slot, at, state);
+                }
+
+                i++;
+            }
+            else if (insn.Code == (Opcode.ClassJmp | 0x80) && (hasRelocation || insn.Src == (byte)CallKind.Local))
+            {
+                if (hasRelocation)
+                {
+                    var symbol = relocation.Symbol;
+                    var section = CodeSectionOf(symbol, function.Section, slot);
+                    if (symbol.Value % Instruction.Size != 0)
+                    {
+                        throw Error(function.Section, symbol.Name, slot, $"call target offset {symbol.Value} is not a whole instruction");
+                    }
+
+                    output[at] = insn with { Src = (byte)CallKind.Local };
+                    Target(section, (long)(symbol.Value / Instruction.Size) + insn.Imm + 1, symbol.Name, slot, at, state);
+                }
+                else
+                {
+                    Target(function.Section, (long)slot + insn.Imm + 1, function.Name, slot, at, state);
+                }
+            }
+            else if (hasRelocation)
+            {
+                throw Error(function.Section, relocation.Symbol.Name, slot,
+                    $"relocation type {relocation.Type} applies to a 0x{insn.Code:x2} instruction; only lddw and call can be relocated");
+            }
+        }
+    }
+
+    private void LinkLddw(CodeFunction function, int slot, int at, ElfRelocation relocation, LinkState state)
+    {
+        var output = state.Output;
         var symbol = relocation.Symbol;
         var first = output[at];
         var second = output[at + 1];
@@ -169,7 +172,7 @@ internal sealed class ProgramLinker
 
             output[at] = first with { Src = (byte)LddwSource.Function };
             output[at + 1] = second with { Imm = 0 };
-            patches.Add(Target(target, (long)(bytes / Instruction.Size), symbol.Name, slot, output, placed, order, at));
+            Target(target, (long)(bytes / Instruction.Size), symbol.Name, slot, at, state);
         }
         else
         {
@@ -192,8 +195,8 @@ internal sealed class ProgramLinker
         return _elf.Sections[symbol.SectionIndex];
     }
 
-    private (int, CodeFunction, int) Target(ElfSection section, long targetSlot, string symbol, int slot,
-        List<Instruction> output, Dictionary<CodeFunction, int> placed, List<CodeFunction> order, int at)
+    /// <summary>Finds the function holding <paramref name="targetSlot"/>, places it if new, and points the call or lddw at <paramref name="at"/> to it.</summary>
+    private void Target(ElfSection section, long targetSlot, string symbol, int slot, int at, LinkState state)
     {
         CodeFunction? target = null;
         if (_functions.TryGetValue(section.Index, out var candidates))
@@ -213,19 +216,27 @@ internal sealed class ProgramLinker
             throw Error(section, symbol, slot, $"call or function address targets instruction {targetSlot} of section '{section.Name}', which is in no function");
         }
 
-        if (!placed.ContainsKey(target))
+        if (!state.Placed.ContainsKey(target))
         {
-            Place(target, output, placed, order);
+            Place(target, state);
+            Relocate(target, state);
         }
 
-        return (at, target, (int)(targetSlot - target.Start));
+        var destination = state.Placed[target] + (int)(targetSlot - target.Start);
+        state.Output[at] = state.Output[at] with { Imm = destination - (at + 1) };
     }
 
-    private void Place(CodeFunction function, List<Instruction> output, Dictionary<CodeFunction, int> placed, List<CodeFunction> order)
+    private void Place(CodeFunction function, LinkState state)
     {
-        placed[function] = output.Count;
-        order.Add(function);
-        output.AddRange(_code[function.Section.Index].AsSpan(function.Start, function.Length));
+        if (state.Order.Count >= MaxFunctions)
+        {
+            throw Error(function.Section, function.Name, function.Start,
+                $"the program needs more than {MaxFunctions} functions (the kernel's BPF_MAX_SUBPROGS)");
+        }
+
+        state.Placed[function] = state.Output.Count;
+        state.Order.Add(function);
+        state.Output.AddRange(_code[function.Section.Index].AsSpan(function.Start, function.Length));
     }
 
     private List<SourceLine> Lines(List<CodeFunction> order, Dictionary<CodeFunction, int> placed)
