@@ -4,6 +4,9 @@ namespace LoadBalancer.Ebpf.Objects;
 /// Maps an ELF section name to a program type with libbpf's rules (<c>SEC_DEF</c> table of
 /// libbpf 1.x): an entry written <c>name+</c> matches the name itself and <c>name/anything</c>; other
 /// entries match exactly. A section that holds code but matches nothing is <see cref="ProgramType.Unspec"/>.
+/// Deliberately more lenient than libbpf 1.x in two places, as libbpf 0.x and newer libbpf releases
+/// are: <c>xdp/anything</c> is XDP (libbpf 1.1 accepts only <c>xdp/devmap</c> and <c>xdp/cpumap</c>)
+/// and <c>tc/anything</c> is SCHED_CLS (<c>tc/ingress</c>, <c>tc/egress</c> since libbpf 1.3).
 /// </summary>
 public static class ProgramSection
 {

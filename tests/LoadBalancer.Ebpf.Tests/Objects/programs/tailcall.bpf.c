@@ -24,14 +24,14 @@ int entry(struct xdp_md *ctx)
 	return XDP_ABORTED;
 }
 
-SEC("xdp/stage")
+SEC("xdp")
 int stage1(struct xdp_md *ctx)
 {
 	bpf_tail_call(ctx, &jump_table, 2);
 	return XDP_DROP;
 }
 
-SEC("xdp/stage")
+SEC("xdp")
 int stage2(struct xdp_md *ctx)
 {
 	return XDP_PASS;
