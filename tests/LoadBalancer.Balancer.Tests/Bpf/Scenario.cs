@@ -2,7 +2,7 @@ using System.Net;
 
 namespace LoadBalancer.Balancer.Tests.Bpf;
 
-/// <summary>A balancer with one VIP (index 1) and three reals (indices 1..3) round-robin in its ring.</summary>
+/// <summary>A balancer with one VIP (index 1) and up to three reals (indices 1..3) round-robin in its ring.</summary>
 internal sealed class Scenario : IDisposable
 {
     public static readonly uint[] RealIndices = [1, 2, 3];
@@ -19,8 +19,12 @@ internal sealed class Scenario : IDisposable
             Lb.SetReal(RealIndices[i], reals[i]);
         }
 
-        Lb.FillRing(1, RealIndices);
+        Used = RealIndices[..reals.Length];
+        Lb.FillRing(1, Used);
     }
+
+    /// <summary>The real indices in the ring (1..reals.Length).</summary>
+    public uint[] Used { get; }
 
     public BalancerHarness Lb { get; }
 
@@ -31,7 +35,7 @@ internal sealed class Scenario : IDisposable
     public IPAddress[] Reals { get; }
 
     /// <summary>The ring's pick for a flow (index 1..3).</summary>
-    public uint Pick(byte[] flowKey) => BalancerHarness.RingPick(flowKey, Flags, RealIndices);
+    public uint Pick(byte[] flowKey) => BalancerHarness.RingPick(flowKey, Flags, Used);
 
     public uint Hash(byte[] flowKey) => FlowHashReference.FlowHash(flowKey, Flags);
 
