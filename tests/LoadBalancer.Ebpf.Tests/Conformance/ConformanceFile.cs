@@ -59,7 +59,16 @@ internal sealed class ConformanceFile
             var text = line.Split('#')[0];
             foreach (var token in text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
             {
-                bytes.Add(byte.Parse(token, NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                if (token.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+                {
+                    // A whole instruction as a 64-bit number (lddw.data): its little-endian bytes.
+                    var word = ulong.Parse(token.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                    bytes.AddRange(BitConverter.GetBytes(word));
+                }
+                else
+                {
+                    bytes.Add(byte.Parse(token, NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                }
             }
         }
 
