@@ -13,7 +13,11 @@ namespace LoadBalancer.Ebpf.Execution;
 /// </summary>
 public sealed unsafe class RunContext : IDisposable
 {
-    /// <summary>Stack bytes per call frame (the kernel's MAX_BPF_STACK).</summary>
+    /// <summary>
+    /// Stack bytes per call frame (the kernel's MAX_BPF_STACK). Frame d (0 = main function) has
+    /// r10 = <see cref="StackTop"/> - d * StackFrameSize; the whole stack is one region, so a callee
+    /// may use pointers into its callers' frames.
+    /// </summary>
     public const int StackFrameSize = 512;
 
     /// <summary>Frames of bpf-to-bpf calls, the main function included (the kernel's MAX_CALL_FRAMES).</summary>
