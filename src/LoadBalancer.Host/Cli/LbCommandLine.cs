@@ -9,6 +9,9 @@ public static class LbCommandLine
     public static RootCommand Build()
     {
         var root = new RootCommand("lb: a Katran-style layer-4 load balancer whose forwarding decision is an XDP program run by its own eBPF runtime.");
+        root.Options.Add(CliRunner.Verbose);
+        root.Subcommands.Add(AsmCommand.Create());
+        root.Subcommands.Add(DisasmCommand.Create());
         return root;
     }
 }
