@@ -69,6 +69,94 @@ public static class MapFactory
                 CheckBytes(definition, HashMap.EstimateBytes(definition, perCpu ? cpuCount : 1));
                 return lru ? new LruHashMap(definition, cpuCount) : new HashMap(definition, cpuCount, lru: false);
 
+            case MapType.LpmTrie:
+                if (definition.KeySize is < 5 or > 260)
+                {
+                    throw new MapException(name, $"LPM key size {definition.KeySize} must be 4 (prefix length) + 1..256 data bytes (struct bpf_lpm_trie_key)");
+                }
+
+                CheckValue(definition, false);
+                if ((definition.Flags & NoPreallocFlag) == 0)
+                {
+                    throw new MapException(name, "LPM_TRIE requires BPF_F_NO_PREALLOC (map_flags 1), as the kernel; add the flag to the definition");
+                }
+
+                CheckBytes(definition, (long)definition.MaxEntries * (((definition.ValueSize + 7) & ~7u) + definition.KeySize + 64));
+                return new LpmTrieMap(definition, cpuCount);
+
+            case MapType.ArrayOfMaps or MapType.HashOfMaps:
+                if (definition.Type == MapType.ArrayOfMaps)
+                {
+                    CheckKey(definition, 4);
+                }
+                else
+                {
+                    CheckHashKey(definition);
+                }
+
+                if (definition.ValueSize != 4)
+                {
+                    throw new MapException(name, $"map-in-map value size must be 4 (an inner map id), the definition has {definition.ValueSize}");
+                }
+
+                if (definition.InnerMap is null)
+                {
+                    throw new MapException(name, "map-in-map needs an inner map template (BTF __array(values, ...) or libbpf inner_map)");
+                }
+
+                if (definition.InnerMap.Type is MapType.ArrayOfMaps or MapType.HashOfMaps)
+                {
+                    throw new MapException(name, "inner map template is itself a map-in-map; only one level is allowed");
+                }
+
+                CheckBytes(definition, definition.MaxEntries * 32L);
+                return definition.Type == MapType.ArrayOfMaps ? new ArrayOfMaps(definition, cpuCount) : new HashOfMaps(definition, cpuCount);
+
+            case MapType.ProgArray:
+                CheckKey(definition, 4);
+                CheckValueExactly(definition, 4, "a program id");
+                CheckBytes(definition, definition.MaxEntries * 8L);
+                return new ProgArrayMap(definition, cpuCount);
+
+            case MapType.PerfEventArray:
+                CheckKey(definition, 4);
+                CheckValueExactly(definition, 4, "a perf event fd");
+                return new PerfEventArrayMap(definition, cpuCount);
+
+            case MapType.DevMap or MapType.XskMap:
+                CheckKey(definition, 4);
+                if (definition.ValueSize != 4 && !(definition.Type == MapType.DevMap && definition.ValueSize == 8))
+                {
+                    throw new MapException(name, $"{definition.Type} value size must be 4{(definition.Type == MapType.DevMap ? " or 8 (struct bpf_devmap_val)" : "")}, the definition has {definition.ValueSize}");
+                }
+
+                CheckBytes(definition, definition.MaxEntries * 8L);
+                return new DeviceMap(definition, cpuCount);
+
+            case MapType.Queue or MapType.Stack:
+                if (definition.KeySize != 0)
+                {
+                    throw new MapException(name, $"{definition.Type} has no key: key size must be 0, the definition has {definition.KeySize}");
+                }
+
+                CheckValue(definition, false);
+                CheckBytes(definition, definition.MaxEntries * (long)((definition.ValueSize + 7) & ~7u));
+                return new QueueStackMap(definition, cpuCount);
+
+            case MapType.RingBuf:
+                if (definition.KeySize != 0 || definition.ValueSize != 0)
+                {
+                    throw new MapException(name, $"RINGBUF key and value size must be 0, the definition has {definition.KeySize} and {definition.ValueSize}");
+                }
+
+                if (!uint.IsPow2(definition.MaxEntries) || definition.MaxEntries % 4096 != 0)
+                {
+                    throw new MapException(name, $"RINGBUF size (max_entries) {definition.MaxEntries} must be a power of two and a multiple of the 4096-byte page size");
+                }
+
+                CheckBytes(definition, 2L * definition.MaxEntries);
+                return new RingBufMap(definition, cpuCount);
+
             default:
                 throw new MapException(name, $"map type {definition.Type} ({(uint)definition.Type}) is not supported by this runtime");
         }
@@ -79,6 +167,14 @@ public static class MapFactory
         if (definition.KeySize != size)
         {
             throw new MapException(definition.Name, $"{definition.Type} needs a {size}-byte key, the definition has {definition.KeySize}");
+        }
+    }
+
+    private static void CheckValueExactly(MapDefinition definition, uint size, string what)
+    {
+        if (definition.ValueSize != size)
+        {
+            throw new MapException(definition.Name, $"{definition.Type} value size must be {size} ({what}), the definition has {definition.ValueSize}");
         }
     }
 
