@@ -11,7 +11,8 @@ namespace LoadBalancer.Ebpf.Maps.Internal;
 /// pool. Readers are lock-free; writers hold <see cref="Lock"/>.
 /// </summary>
 /// <remarks>
-/// Element layout: u32 hash, u8 state (1 = live), u8 referenced (LRU clock bit), 2 spare, key (rounded
+/// Element layout: u32 hash, u8 state (1 = live), u8 referenced (LRU clock bit: 0 for a new key, set
+/// by lookups and replacements, so an untouched new key is the first the hand meets), 2 spare, key (rounded
 /// to 8), value (per-CPU: one value rounded to 8 per CPU). Elements never move. Replacing a key's
 /// value writes a fresh element and publishes its index with a release store, so readers see the old
 /// or the new value, never a mix. Freed elements go to the tail of a FIFO free list and allocation
@@ -216,6 +217,7 @@ internal sealed unsafe class HashShard
                 }
 
                 Fill(Element(fresh), key, hash, value, mode, cpu);
+                Element(fresh)[5] = 1;
                 Volatile.Write(ref index.Slots[slot], fresh);
                 Release(old);
                 return 0;
@@ -267,7 +269,7 @@ internal sealed unsafe class HashShard
     {
         Unsafe.WriteUnaligned(element, hash);
         element[4] = 1;
-        element[5] = 1;
+        element[5] = 0;
         Buffer.MemoryCopy(key, element + HeaderSize, _keySize, _keySize);
         byte* values = element + _valueOffset;
         switch (mode)
