@@ -88,9 +88,40 @@ internal sealed unsafe class HashShard
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte* Element(int e) => _pool + ((nint)e * _stride);
 
+    // Branch-light compare without a call: overlapping word loads for short keys, Vector128 chunks
+    // (the last one overlapping) for keys of 16 bytes and more.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool KeyEquals(byte* element, byte* key) =>
-        new ReadOnlySpan<byte>(element + HeaderSize, _keySize).SequenceEqual(new ReadOnlySpan<byte>(key, _keySize));
+    private bool KeyEquals(byte* element, byte* key)
+    {
+        byte* a = element + HeaderSize;
+        int n = _keySize;
+        if (n >= 16)
+        {
+            for (int i = 0; i < n - 16; i += 16)
+            {
+                if (Vector128.LoadUnsafe(ref *(a + i)) != Vector128.LoadUnsafe(ref *(key + i)))
+                {
+                    return false;
+                }
+            }
+
+            return Vector128.LoadUnsafe(ref *(a + n - 16)) == Vector128.LoadUnsafe(ref *(key + n - 16));
+        }
+
+        if (n >= 8)
+        {
+            return Unsafe.ReadUnaligned<ulong>(a) == Unsafe.ReadUnaligned<ulong>(key) &&
+                Unsafe.ReadUnaligned<ulong>(a + n - 8) == Unsafe.ReadUnaligned<ulong>(key + n - 8);
+        }
+
+        if (n >= 4)
+        {
+            return Unsafe.ReadUnaligned<uint>(a) == Unsafe.ReadUnaligned<uint>(key) &&
+                Unsafe.ReadUnaligned<uint>(a + n - 4) == Unsafe.ReadUnaligned<uint>(key + n - 4);
+        }
+
+        return new ReadOnlySpan<byte>(a, n).SequenceEqual(new ReadOnlySpan<byte>(key, n));
+    }
 
     /// <summary>Lock-free lookup: the live element holding <paramref name="key"/>, or null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
