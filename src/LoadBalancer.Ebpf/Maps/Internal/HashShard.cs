@@ -338,10 +338,19 @@ internal sealed unsafe class HashShard
         }
     }
 
+    // A group that still has an EMPTY slot was never passed by any probe (an insert moves on only from
+    // a full group), so a slot freed there can go back to EMPTY; only slots of full groups need a
+    // tombstone. This keeps tombstones, and therefore index rebuilds, rare under churn.
     private void RemoveAt(Index index, int slot)
     {
         int e = index.Slots[slot];
-        Volatile.Write(ref index.Ctrl[slot], Deleted);
+        uint empties = Vector128.Equals(Vector128.Create(index.Ctrl.AsSpan(slot & ~15, 16)), Vector128.Create(Empty)).ExtractMostSignificantBits();
+        if (empties != 0)
+        {
+            _used--;
+        }
+
+        Volatile.Write(ref index.Ctrl[slot], empties != 0 ? Empty : Deleted);
         Release(e);
         Volatile.Write(ref _live, _live - 1);
     }
