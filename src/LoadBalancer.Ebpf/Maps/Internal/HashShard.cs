@@ -18,8 +18,9 @@ namespace LoadBalancer.Ebpf.Maps.Internal;
 /// or the new value, never a mix. Freed elements go to the tail of a FIFO free list and allocation
 /// keeps <see cref="Quarantine"/> free elements in reserve: a freed element is not reused before that
 /// many further allocations in the shard (the RCU grace period's stand-in). The index is rebuilt (same
-/// size, tombstones dropped) into fresh arrays when tombstones pile up; readers holding the old arrays
-/// finish on them safely because the GC keeps them alive.
+/// size, tombstones dropped) when tombstones pile up, into the arrays retired by the previous rebuild
+/// once the grace period of <see cref="MapReaders"/> has passed for them (else into new arrays);
+/// readers outside a read-side section may then miss a key during the rebuild, never crash.
 /// </remarks>
 internal sealed unsafe class HashShard
 {
@@ -40,6 +41,8 @@ internal sealed unsafe class HashShard
     private readonly bool _lru;
     private readonly int _rebuildAt;
     private Index _index;
+    private Index? _spare;
+    private long _spareRetired;
     private int _live;
     private int _used;
     private int _hand;
@@ -415,10 +418,22 @@ internal sealed unsafe class HashShard
         _free.Release(e);
     }
 
+    // Rebuilds into the index retired by the previous rebuild once no registered reader can still be
+    // in it (so steady churn allocates nothing), otherwise into new arrays.
     private void Rebuild()
     {
         Index old = _index;
-        var fresh = new Index(old.GroupMask + 1);
+        Index fresh;
+        if (_spare is not null && _spareRetired <= MapReaders.SafeBound(-1, out _))
+        {
+            fresh = _spare;
+            fresh.Ctrl.AsSpan().Fill(Empty);
+        }
+        else
+        {
+            fresh = new Index(old.GroupMask + 1);
+        }
+
         for (int slot = 0; slot < old.Ctrl.Length; slot++)
         {
             if (old.Ctrl[slot] < Empty)
@@ -433,6 +448,8 @@ internal sealed unsafe class HashShard
 
         _used = _live;
         Volatile.Write(ref _index, fresh);
+        _spare = old;
+        _spareRetired = MapReaders.Retire();
     }
 
     /// <summary>
