@@ -61,6 +61,11 @@ public sealed unsafe class LpmTrieMap : BpfMap
     public override byte* Lookup(byte* key, int cpu)
     {
         uint prefix = Unsafe.ReadUnaligned<uint>(key);
+        if (prefix > (uint)_maxPrefix)
+        {
+            return null;
+        }
+
         ulong* data = stackalloc ulong[_words];
         LoadWords(key + 4, data);
         Node? node = Volatile.Read(ref _root);
