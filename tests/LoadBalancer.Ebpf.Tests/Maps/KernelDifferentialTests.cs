@@ -93,6 +93,51 @@ public sealed unsafe class KernelDifferentialTests
         }
     }
 
+    [Theory]
+    [InlineData(MapType.Queue)]
+    [InlineData(MapType.Stack)]
+    public void Queue_and_stack_push_pop_peek_match_the_kernel(MapType type)
+    {
+        if (KernelMapSyscall.Unavailable() is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        int fd = KernelMapSyscall.Create((uint)type, 0, 4, 5, 0);
+        Assert.True(fd >= 0, $"kernel refused the map: errno {-fd}");
+        try
+        {
+            using var ours = (QueueStackMap)MapFactory.Create(new MapDefinition("q", type, 0, 4, 5), 1);
+            var random = new Random((int)type);
+            uint value, kernelValue, ourValue;
+            for (int step = 0; step < 2000; step++)
+            {
+                value = (uint)step;
+                kernelValue = ourValue = 0;
+                int op = random.Next(3);
+                ulong flags = (ulong)random.Next(4);
+                int expected = op switch
+                {
+                    0 => KernelMapSyscall.Element(2, fd, null, (byte*)&value, flags),
+                    1 => KernelMapSyscall.Element(21, fd, null, (byte*)&kernelValue, 0),
+                    _ => KernelMapSyscall.Element(1, fd, null, (byte*)&kernelValue, 0),
+                };
+                int actual = op switch
+                {
+                    0 => ours.Push((byte*)&value, flags),
+                    1 => ours.Pop((byte*)&ourValue),
+                    _ => ours.Peek((byte*)&ourValue),
+                };
+                Assert.True(expected == actual, $"step {step}, op {op}, flags {flags}: kernel {expected}, ours {actual}");
+                Assert.Equal(kernelValue, ourValue);
+            }
+        }
+        finally
+        {
+            KernelMapSyscall.Close(fd);
+        }
+    }
+
     private static void RandomKey(Random random, MapType type, byte* key, int size, uint max)
     {
         var span = new Span<byte>(key, size);
