@@ -12,6 +12,7 @@ public static class LbCommandLine
         root.Options.Add(CliRunner.Verbose);
         root.Subcommands.Add(AsmCommand.Create());
         root.Subcommands.Add(DisasmCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
         return root;
     }
 }
