@@ -72,6 +72,13 @@ public sealed class BpfProgram
         return new BpfProgram(Instruction.Decode(bytecode), helpers, resolver, name);
     }
 
+    /// <summary>
+    /// How the program's context struct maps onto the native struct the host registers as the context
+    /// region (<see cref="ProgramTypes.XdpContextLayout"/> for XDP); null when the program reads raw
+    /// context memory. Engines translate accesses through r1's region with it.
+    /// </summary>
+    public ContextLayout? ContextLayout { get; init; }
+
     /// <summary>The validated instruction slots.</summary>
     public ReadOnlySpan<Instruction> Slots => _slots;
 

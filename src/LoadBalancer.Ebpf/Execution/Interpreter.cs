@@ -33,7 +33,7 @@ public static unsafe class Interpreter
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(context);
-        context.BeginRun();
+        context.BeginRun(program.ContextLayout);
         var r = stackalloc ulong[11];
         var frames = stackalloc ulong[RunContext.MaxFrames * SavedPerFrame];
         for (var i = 0; i < 11; i++)
@@ -290,7 +290,13 @@ public static unsafe class Interpreter
                     case 0x61:
                         {
                             var a = r[ins->Src] + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 4, false)) { return MemoryFault(pc, executed, a, 4, false); }
+                            if (!context.Check(a, 4, false))
+                            {
+                                if (!context.TryLoadContext(a, 4, out var cv)) { return MemoryFault(pc, executed, a, 4, false); }
+                                dst = cv;
+                                break;
+                            }
+
                             dst = Unsafe.ReadUnaligned<uint>((void*)a);
                             break;
                         }
@@ -298,7 +304,13 @@ public static unsafe class Interpreter
                     case 0x69:
                         {
                             var a = r[ins->Src] + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 2, false)) { return MemoryFault(pc, executed, a, 2, false); }
+                            if (!context.Check(a, 2, false))
+                            {
+                                if (!context.TryLoadContext(a, 2, out var cv)) { return MemoryFault(pc, executed, a, 2, false); }
+                                dst = cv;
+                                break;
+                            }
+
                             dst = Unsafe.ReadUnaligned<ushort>((void*)a);
                             break;
                         }
@@ -306,7 +318,13 @@ public static unsafe class Interpreter
                     case 0x71:
                         {
                             var a = r[ins->Src] + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 1, false)) { return MemoryFault(pc, executed, a, 1, false); }
+                            if (!context.Check(a, 1, false))
+                            {
+                                if (!context.TryLoadContext(a, 1, out var cv)) { return MemoryFault(pc, executed, a, 1, false); }
+                                dst = cv;
+                                break;
+                            }
+
                             dst = *(byte*)a;
                             break;
                         }
@@ -314,7 +332,13 @@ public static unsafe class Interpreter
                     case 0x79:
                         {
                             var a = r[ins->Src] + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 8, false)) { return MemoryFault(pc, executed, a, 8, false); }
+                            if (!context.Check(a, 8, false))
+                            {
+                                if (!context.TryLoadContext(a, 8, out var cv)) { return MemoryFault(pc, executed, a, 8, false); }
+                                dst = cv;
+                                break;
+                            }
+
                             dst = Unsafe.ReadUnaligned<ulong>((void*)a);
                             break;
                         }
@@ -322,7 +346,13 @@ public static unsafe class Interpreter
                     case 0x81:
                         {
                             var a = r[ins->Src] + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 4, false)) { return MemoryFault(pc, executed, a, 4, false); }
+                            if (!context.Check(a, 4, false))
+                            {
+                                if (!context.TryLoadContext(a, 4, out var cv)) { return MemoryFault(pc, executed, a, 4, false); }
+                                dst = (ulong)(long)(int)cv;
+                                break;
+                            }
+
                             dst = (ulong)(long)Unsafe.ReadUnaligned<int>((void*)a);
                             break;
                         }
@@ -330,7 +360,13 @@ public static unsafe class Interpreter
                     case 0x89:
                         {
                             var a = r[ins->Src] + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 2, false)) { return MemoryFault(pc, executed, a, 2, false); }
+                            if (!context.Check(a, 2, false))
+                            {
+                                if (!context.TryLoadContext(a, 2, out var cv)) { return MemoryFault(pc, executed, a, 2, false); }
+                                dst = (ulong)(long)(short)cv;
+                                break;
+                            }
+
                             dst = (ulong)(long)Unsafe.ReadUnaligned<short>((void*)a);
                             break;
                         }
@@ -338,7 +374,13 @@ public static unsafe class Interpreter
                     case 0x91:
                         {
                             var a = r[ins->Src] + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 1, false)) { return MemoryFault(pc, executed, a, 1, false); }
+                            if (!context.Check(a, 1, false))
+                            {
+                                if (!context.TryLoadContext(a, 1, out var cv)) { return MemoryFault(pc, executed, a, 1, false); }
+                                dst = (ulong)(long)(sbyte)cv;
+                                break;
+                            }
+
                             dst = (ulong)(long)*(sbyte*)a;
                             break;
                         }
@@ -347,7 +389,12 @@ public static unsafe class Interpreter
                     case 0x62:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 4, true)) { return MemoryFault(pc, executed, a, 4, true); }
+                            if (!context.Check(a, 4, true))
+                            {
+                                if (!context.TryStoreContext(a, 4, (ulong)(long)ins->Imm)) { return MemoryFault(pc, executed, a, 4, true); }
+                                break;
+                            }
+
                             Unsafe.WriteUnaligned((void*)a, ins->Imm);
                             break;
                         }
@@ -355,7 +402,12 @@ public static unsafe class Interpreter
                     case 0x6a:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 2, true)) { return MemoryFault(pc, executed, a, 2, true); }
+                            if (!context.Check(a, 2, true))
+                            {
+                                if (!context.TryStoreContext(a, 2, (ulong)(long)ins->Imm)) { return MemoryFault(pc, executed, a, 2, true); }
+                                break;
+                            }
+
                             Unsafe.WriteUnaligned((void*)a, (short)ins->Imm);
                             break;
                         }
@@ -363,7 +415,12 @@ public static unsafe class Interpreter
                     case 0x72:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 1, true)) { return MemoryFault(pc, executed, a, 1, true); }
+                            if (!context.Check(a, 1, true))
+                            {
+                                if (!context.TryStoreContext(a, 1, (ulong)(long)ins->Imm)) { return MemoryFault(pc, executed, a, 1, true); }
+                                break;
+                            }
+
                             *(byte*)a = (byte)ins->Imm;
                             break;
                         }
@@ -371,7 +428,12 @@ public static unsafe class Interpreter
                     case 0x7a:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 8, true)) { return MemoryFault(pc, executed, a, 8, true); }
+                            if (!context.Check(a, 8, true))
+                            {
+                                if (!context.TryStoreContext(a, 8, (ulong)(long)ins->Imm)) { return MemoryFault(pc, executed, a, 8, true); }
+                                break;
+                            }
+
                             Unsafe.WriteUnaligned((void*)a, (long)ins->Imm);
                             break;
                         }
@@ -380,7 +442,12 @@ public static unsafe class Interpreter
                     case 0x63:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 4, true)) { return MemoryFault(pc, executed, a, 4, true); }
+                            if (!context.Check(a, 4, true))
+                            {
+                                if (!context.TryStoreContext(a, 4, r[ins->Src])) { return MemoryFault(pc, executed, a, 4, true); }
+                                break;
+                            }
+
                             Unsafe.WriteUnaligned((void*)a, (uint)r[ins->Src]);
                             break;
                         }
@@ -388,7 +455,12 @@ public static unsafe class Interpreter
                     case 0x6b:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 2, true)) { return MemoryFault(pc, executed, a, 2, true); }
+                            if (!context.Check(a, 2, true))
+                            {
+                                if (!context.TryStoreContext(a, 2, r[ins->Src])) { return MemoryFault(pc, executed, a, 2, true); }
+                                break;
+                            }
+
                             Unsafe.WriteUnaligned((void*)a, (ushort)r[ins->Src]);
                             break;
                         }
@@ -396,7 +468,12 @@ public static unsafe class Interpreter
                     case 0x73:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 1, true)) { return MemoryFault(pc, executed, a, 1, true); }
+                            if (!context.Check(a, 1, true))
+                            {
+                                if (!context.TryStoreContext(a, 1, r[ins->Src])) { return MemoryFault(pc, executed, a, 1, true); }
+                                break;
+                            }
+
                             *(byte*)a = (byte)r[ins->Src];
                             break;
                         }
@@ -404,7 +481,12 @@ public static unsafe class Interpreter
                     case 0x7b:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 8, true)) { return MemoryFault(pc, executed, a, 8, true); }
+                            if (!context.Check(a, 8, true))
+                            {
+                                if (!context.TryStoreContext(a, 8, r[ins->Src])) { return MemoryFault(pc, executed, a, 8, true); }
+                                break;
+                            }
+
                             Unsafe.WriteUnaligned((void*)a, r[ins->Src]);
                             break;
                         }
