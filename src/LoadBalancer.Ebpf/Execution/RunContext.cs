@@ -37,6 +37,7 @@ public sealed unsafe class RunContext : IDisposable
     private const byte PendingNone = 0;
     private const byte PendingAbort = 1;
     private const byte PendingTailCall = 2;
+    private const byte PendingFault = 3;
 
     private MemoryRegion[] _regions = new MemoryRegion[16];
     private MemoryRegion _context;
@@ -83,7 +84,7 @@ public sealed unsafe class RunContext : IDisposable
     public MemoryRegion Packet => _regions[PacketSlot];
 
     /// <summary>True after a helper called <see cref="Abort"/> during the current run.</summary>
-    public bool AbortRequested => _pending == PendingAbort;
+    public bool AbortRequested => _pending is PendingAbort or PendingFault;
 
     /// <summary>Nonzero when a helper asked the engine to do something after it returns (abort, tail call).</summary>
     internal byte Pending => _pending;
@@ -165,6 +166,53 @@ public sealed unsafe class RunContext : IDisposable
         _pending = PendingTailCall;
         return true;
     }
+
+    /// <summary>The program of each bpf-to-bpf call frame's caller (engines save it on call, restore on exit).</summary>
+    internal BpfProgram?[] FramePrograms { get; } = new BpfProgram?[MaxFrames];
+
+    /// <summary>The program whose instruction called the running helper (for callbacks).</summary>
+    internal BpfProgram? HelperCaller { get; private set; }
+
+    /// <summary>Call depth of the frame that called the running helper.</summary>
+    internal int HelperCallerDepth { get; private set; }
+
+    /// <summary>Instruction index of the running helper's call.</summary>
+    internal int HelperCallerPc { get; private set; }
+
+    /// <summary>Instructions executed so far in the current run (kept by engines around helper calls).</summary>
+    internal long Executed { get; private set; }
+
+    private RunResult _fault;
+
+    /// <summary>Engines record who calls a helper before calling it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void EnterHelper(BpfProgram program, int depth, int pc, long executed)
+    {
+        HelperCaller = program;
+        HelperCallerDepth = depth;
+        HelperCallerPc = pc;
+        Executed = executed;
+    }
+
+    /// <summary>A callback a helper ran did not exit normally: the run ends with its result.</summary>
+    internal void FailFromCallback(RunResult result)
+    {
+        if (_pending is PendingNone or PendingTailCall)
+        {
+            _fault = result;
+            _pending = PendingFault;
+            TailCallTarget = null;
+        }
+        else if (_pending == PendingAbort)
+        {
+            _fault = result.Status == RunStatus.Aborted ? result : new RunResult(RunStatus.Aborted, 0, result.InstructionIndex, result.InstructionsExecuted);
+            _pending = PendingFault;
+        }
+    }
+
+    /// <summary>The result that ends the run for a pending abort or callback fault.</summary>
+    internal RunResult PendingResult(int pc, long executed) =>
+        _pending == PendingFault ? _fault : new RunResult(RunStatus.Aborted, 0, pc, executed);
 
     /// <summary>Called by engines once they switched to the tail-call target.</summary>
     internal void CompleteTailCall(ContextLayout? layout)
