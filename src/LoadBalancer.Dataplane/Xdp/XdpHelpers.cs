@@ -166,8 +166,9 @@ public static unsafe class XdpHelpers
     public static ulong RedirectMap(RunContext context, ulong map, ulong key, ulong flags, ulong r4, ulong r5)
     {
         var s = StateOf(context);
-        var target = BpfMap.FromHandle((nint)map);
-        if (s == null || target is null)
+        // Maps are resolved through the run's registry, so a bad map argument is refused, never dereferenced.
+        BpfMap? target = null;
+        if (s == null || context.Maps is not { } maps || !maps.TryGet(map, out target))
         {
             return (ulong)XdpAction.Aborted;
         }
@@ -180,7 +181,8 @@ public static unsafe class XdpHelpers
         }
 
         var index = (uint)key;
-        var value = target.KeySize == sizeof(uint) ? target.Lookup((byte*)&index, context.ProcessorId) : null;
+        var cpu = (uint)context.ProcessorId < (uint)target.CpuCount ? context.ProcessorId : 0;
+        var value = target.KeySize == sizeof(uint) ? target.Lookup((byte*)&index, cpu) : null;
         var broadcast = (flags & BroadcastFlag) != 0;
         if (value == null && !broadcast)
         {
