@@ -36,6 +36,9 @@ public static unsafe class XdpHelpers
     // The low bits of bpf_redirect_map's flags are the action returned when the lookup fails.
     private const ulong ActionMask = 3;
 
+    /// <summary>A table with just the XDP helpers, e.g. for <c>LoadedObjectOptions.Helpers</c> (core helpers come from the runtime).</summary>
+    public static HelperTable CreateTable() => Register(new HelperTable());
+
     /// <summary>Registers the XDP helpers into <paramref name="table"/> (replacing any with the same ids).</summary>
     public static HelperTable Register(HelperTable table)
     {

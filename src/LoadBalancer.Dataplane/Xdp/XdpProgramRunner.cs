@@ -1,6 +1,7 @@
 using LoadBalancer.Dataplane.Engines;
 using LoadBalancer.Ebpf.Execution;
 using LoadBalancer.Ebpf.ProgramTypes;
+using LoadBalancer.Ebpf.Runtime;
 
 namespace LoadBalancer.Dataplane.Xdp;
 
@@ -27,6 +28,11 @@ public sealed class XdpProgramRunner : IDisposable
     /// <param name="processorId">The worker index for a context the runner creates (<c>bpf_get_smp_processor_id</c>, per-CPU slots).</param>
     /// <exception cref="ArgumentException">The program is not an XDP program.</exception>
     public XdpProgramRunner(BpfProgram program, IProgramEngine? engine = null, RunContext? context = null, int processorId = 0)
+        : this(program, engine, context, processorId, ownsContext: context is null)
+    {
+    }
+
+    private XdpProgramRunner(BpfProgram program, IProgramEngine? engine, RunContext? context, int processorId, bool ownsContext)
     {
         ArgumentNullException.ThrowIfNull(program);
         if (!ReferenceEquals(program.ContextLayout, XdpContextLayout.Instance))
@@ -38,8 +44,32 @@ public sealed class XdpProgramRunner : IDisposable
 
         Engine = engine ?? ProgramEngines.Default;
         _executable = Engine.Prepare(program);
-        _ownsContext = context is null;
+        _ownsContext = ownsContext;
         Context = context ?? new RunContext { ProcessorId = processorId };
+    }
+
+    /// <summary>
+    /// A runner for worker <paramref name="processorId"/> of the program <paramref name="nameOrSection"/>
+    /// (function name, else the first program of that section) of a loaded object, with a run context
+    /// prepared for the object's maps that the runner owns. Load the object with
+    /// <see cref="XdpHelpers.CreateTable"/> as its extra helpers.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The object has no such program.</exception>
+    /// <exception cref="ArgumentException">The program is not an XDP program.</exception>
+    public static XdpProgramRunner Create(LoadedObject loaded, string nameOrSection, IProgramEngine? engine = null, int processorId = 0)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        var program = loaded.GetProgram(nameOrSection);
+        var context = loaded.CreateRunContext(processorId);
+        try
+        {
+            return new XdpProgramRunner(program, engine, context, processorId, ownsContext: true);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The program.</summary>
