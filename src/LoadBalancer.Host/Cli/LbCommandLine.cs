@@ -13,6 +13,7 @@ public static class LbCommandLine
         root.Subcommands.Add(AsmCommand.Create());
         root.Subcommands.Add(DisasmCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         return root;
     }
 }
