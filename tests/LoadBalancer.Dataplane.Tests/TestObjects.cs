@@ -13,9 +13,9 @@ internal static class TestObjects
     public static BpfObject Object(string name) => ObjectLoader.LoadFile(PathOf(name));
 
     /// <summary>The object instantiated by our runtime with the XDP helpers.</summary>
-    public static LoadedObject Load(string name, Action<LoadedObjectOptions>? configure = null)
+    public static LoadedObject Load(string name, Action<LoadedObjectOptions>? configure = null, int cpuCount = 1)
     {
-        var options = new LoadedObjectOptions { Helpers = XdpHelpers.CreateTable() };
+        var options = new LoadedObjectOptions { Helpers = XdpHelpers.CreateTable(), CpuCount = cpuCount };
         configure?.Invoke(options);
         return new LoadedObject(Object(name), options);
     }

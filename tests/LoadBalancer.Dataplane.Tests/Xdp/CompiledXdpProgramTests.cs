@@ -82,6 +82,91 @@ public sealed class CompiledXdpProgramTests
         Assert.Equal(50, result.DataLength);
     }
 
+    [Theory]
+    [InlineData("parser")]
+    [InlineData("encap")]
+    public void Warm_compiled_program_allocates_nothing_per_packet(string name)
+    {
+        using var loaded = TestObjects.Load(name);
+        if (name == "parser")
+        {
+            loaded.GetMap("blocked_ports").Update<ushort, ulong>(53, 0);
+        }
+
+        using var runner = XdpProgramRunner.Create(loaded, "xdp");
+        byte[][] packets = [Packets.Udp(1, 53), Packets.Tcp(1, 80), Packets.Udp(1, 54)[..30], Packets.Icmp()];
+        var buffers = new XdpBuffer[32];
+        var results = new XdpResult[buffers.Length];
+        for (var i = 0; i < buffers.Length; i++)
+        {
+            buffers[i] = new XdpBuffer();
+        }
+
+        for (var round = 0; round < 103; round++)
+        {
+            if (round == 3)
+            {
+                Array.Clear(results);
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < buffers.Length; i++)
+            {
+                buffers[i].Load(packets[i % packets.Length]);
+            }
+
+            runner.RunBatch(buffers, results);
+            if (round >= 3)
+            {
+                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+        }
+
+        Assert.All(results, r => Assert.False(r.Faulted));
+        Assert.Equal(name == "parser" ? XdpAction.Drop : XdpAction.Tx, results[0].Action);
+        foreach (var buffer in buffers)
+        {
+            buffer.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Workers_on_their_own_threads_share_the_maps()
+    {
+        using var loaded = TestObjects.Load("parser", cpuCount: 2);
+        loaded.GetMap("blocked_ports").Update<ushort, ulong>(53, 0);
+        const int PerWorker = 20000;
+        var workers = new Thread[2];
+        var drops = new int[workers.Length];
+        for (var w = 0; w < workers.Length; w++)
+        {
+            var index = w;
+            workers[w] = new Thread(() =>
+            {
+                using var runner = XdpProgramRunner.Create(loaded, "xdp", processorId: index);
+                using var buffer = new XdpBuffer();
+                var packet = Packets.Udp((ushort)(1000 + index), 53);
+                for (var i = 0; i < PerWorker; i++)
+                {
+                    buffer.Load(packet);
+                    if (runner.Run(buffer).Action == XdpAction.Drop)
+                    {
+                        drops[index]++;
+                    }
+                }
+            });
+            workers[w].Start();
+        }
+
+        foreach (var worker in workers)
+        {
+            Assert.True(worker.Join(TimeSpan.FromMinutes(2)));
+        }
+
+        Assert.Equal([PerWorker, PerWorker], drops);
+        Assert.Equal((ulong)(PerWorker * workers.Length), loaded.GetMap("blocked_ports").Lookup<ushort, ulong>(53));
+    }
+
     /// <summary>The IPIP packet built independently of the program: Ethernet copied, outer IPv4 header, the inner IP packet.</summary>
     internal static byte[] ExpectedIpip(byte[] frame, byte[] source, byte[] destination)
     {
