@@ -10,7 +10,8 @@ namespace LoadBalancer.Dataplane.Xdp;
 /// <summary>
 /// The XDP-specific helpers, with the kernel's ids, checks and return codes (net/core/filter.c):
 /// <c>bpf_xdp_adjust_head</c> (44), <c>bpf_xdp_adjust_meta</c> (54), <c>bpf_xdp_adjust_tail</c> (65),
-/// <c>bpf_redirect</c> (23), <c>bpf_redirect_map</c> (51) and <c>bpf_xdp_get_buff_len</c> (188). They
+/// <c>bpf_redirect</c> (23), <c>bpf_redirect_map</c> (51), <c>bpf_xdp_get_buff_len</c> (188),
+/// <c>bpf_xdp_load_bytes</c> (189) and <c>bpf_xdp_store_bytes</c> (190). They
 /// work on the <see cref="XdpBuffer"/> attached to the run's context: the adjust helpers move the
 /// native data/data_end/data_meta pointers and the run's packet region (so a program must reload
 /// them from the context afterwards, as the kernel's verifier demands), the redirect helpers record
@@ -23,6 +24,9 @@ public static unsafe class XdpHelpers
 
     /// <summary>BPF_F_EXCLUDE_INGRESS: a broadcast skips the ingress interface.</summary>
     public const ulong ExcludeIngressFlag = 1UL << 4;
+
+    /// <summary>EFAULT, which <c>bpf_xdp_load_bytes</c> / <c>bpf_xdp_store_bytes</c> return for offsets or lengths above 0xffff.</summary>
+    public const int EFAULT = 14;
 
     /// <summary>EACCES, which <c>bpf_xdp_adjust_meta</c> returns for a bad metadata length.</summary>
     public const int EACCES = 13;
@@ -49,7 +53,9 @@ public static unsafe class XdpHelpers
             .Register(HelperIds.XdpAdjustTail, "bpf_xdp_adjust_tail", AdjustTail)
             .Register(HelperIds.Redirect, "bpf_redirect", Redirect)
             .Register(HelperIds.RedirectMap, "bpf_redirect_map", RedirectMap)
-            .Register(HelperIds.XdpGetBuffLen, "bpf_xdp_get_buff_len", GetBuffLen);
+            .Register(HelperIds.XdpGetBuffLen, "bpf_xdp_get_buff_len", GetBuffLen)
+            .Register(HelperIds.XdpLoadBytes, "bpf_xdp_load_bytes", LoadBytes)
+            .Register(HelperIds.XdpStoreBytes, "bpf_xdp_store_bytes", StoreBytes);
     }
 
     /// <summary>
@@ -204,6 +210,80 @@ public static unsafe class XdpHelpers
     {
         var s = StateOf(context, ctx);
         return s == null ? 0 : s->Md.DataEnd - s->Md.Data;
+    }
+
+    /// <summary>
+    /// <c>long bpf_xdp_load_bytes(struct xdp_md *ctx, u32 offset, void *buf, u32 len)</c>: copies packet
+    /// bytes at <c>data + offset</c> into <paramref name="buffer"/>. -EFAULT for an offset or length above
+    /// 0xffff (or a buffer the program may not write), -EINVAL past the end of the packet.
+    /// </summary>
+    public static ulong LoadBytes(RunContext context, ulong ctx, ulong offset, ulong buffer, ulong length, ulong r5)
+    {
+        var s = StateOf(context, ctx);
+        if (s == null)
+        {
+            return Error(BpfErrno.EINVAL);
+        }
+
+        var source = PacketRange(s, (uint)offset, (uint)length, out var error);
+        if (source == 0)
+        {
+            return (ulong)error;
+        }
+
+        if (!context.IsAccessible(buffer, (uint)length, write: true))
+        {
+            return Error(EFAULT);
+        }
+
+        Buffer.MemoryCopy((void*)source, (void*)buffer, (uint)length, (uint)length);
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>long bpf_xdp_store_bytes(struct xdp_md *ctx, u32 offset, void *buf, u32 len)</c>: copies
+    /// <paramref name="buffer"/> into the packet at <c>data + offset</c>; errors as <see cref="LoadBytes"/>.
+    /// </summary>
+    public static ulong StoreBytes(RunContext context, ulong ctx, ulong offset, ulong buffer, ulong length, ulong r5)
+    {
+        var s = StateOf(context, ctx);
+        if (s == null)
+        {
+            return Error(BpfErrno.EINVAL);
+        }
+
+        var target = PacketRange(s, (uint)offset, (uint)length, out var error);
+        if (target == 0)
+        {
+            return (ulong)error;
+        }
+
+        if (!context.IsAccessible(buffer, (uint)length, write: false))
+        {
+            return Error(EFAULT);
+        }
+
+        Buffer.MemoryCopy((void*)buffer, (void*)target, (uint)length, (uint)length);
+        return 0;
+    }
+
+    /// <summary>The kernel's bpf_xdp_pointer checks: the address of [offset, offset + length) in the packet, or 0 with the error.</summary>
+    private static ulong PacketRange(XdpFrameState* s, uint offset, uint length, out long error)
+    {
+        error = 0;
+        if (offset > 0xffff || length > 0xffff)
+        {
+            error = -EFAULT;
+            return 0;
+        }
+
+        if ((ulong)offset + length > s->Md.DataEnd - s->Md.Data)
+        {
+            error = -BpfErrno.EINVAL;
+            return 0;
+        }
+
+        return s->Md.Data + offset;
     }
 
     private static void Record(XdpFrameState* s, XdpRedirectKind kind, uint index, ulong map, MapType type, uint value, ulong flags)

@@ -241,4 +241,60 @@ public sealed class XdpHelpersTests
         var ours = runner.Buffer.MetadataAndData.ToArray();
         Assert.Equal(output.AsSpan(0, length)[(helper == HelperIds.XdpAdjustTail ? 0 : exposed)..].ToArray(), ours[(helper == HelperIds.XdpAdjustTail ? 0 : exposed)..]);
     }
+    private static LoadBalancer.Ebpf.Isa.Instruction[] LoadThenStore(long offset, int length) => LoadBalancer.Ebpf.Text.Assembler.Assemble($"""
+        r6 = r1
+        r2 = {offset} ll
+        r3 = r10
+        r3 += -16
+        r4 = {length}
+        call 189
+        if r0 != 0 goto out
+        r1 = r6
+        r2 = 0
+        r3 = r10
+        r3 += -16
+        r4 = {length}
+        call 190
+        out:
+        exit
+        """);
+
+    [Theory]
+    [InlineData(20L, 8)]
+    [InlineData(52L, 8)]
+    [InlineData(53L, 8)]
+    [InlineData(0L, 16)]
+    [InlineData(44L, 16)]
+    [InlineData(45L, 16)]
+    [InlineData(0xffffL, 1)]
+    [InlineData(0x10000L, 1)]
+    [InlineData(0x1_0000_0014L, 4)]
+    [InlineData(-1L, 4)]
+    public void Load_and_store_bytes_match_the_kernel(long offset, int length)
+    {
+        RequireKernel();
+        var slots = LoadThenStore(offset, length);
+        using var kernel = KernelProgram.Load(KernelProgram.XdpProgramType, slots);
+        using var runner = new XdpProgramRunner(Program(slots));
+        var packet = Packets.Payload(60);
+        var output = new byte[256];
+
+        kernel.TestRun(packet, output, 1, out var retval, out var outLength, out _);
+        var result = runner.Run(packet);
+
+        Assert.Equal(retval, (uint)result.ReturnValue);
+        Assert.Equal(output[..outLength], runner.Buffer.Data.ToArray());
+    }
+
+    [Fact]
+    public void Load_bytes_copies_from_data_plus_offset_and_store_bytes_writes_it_back_at_the_front()
+    {
+        using var runner = new XdpProgramRunner(Program(LoadThenStore(20, 8)));
+        var packet = Packets.Payload(60);
+
+        var result = runner.Run(packet);
+
+        Assert.Equal(0ul, result.ReturnValue);
+        Assert.Equal([.. packet.AsSpan(20, 8), .. packet.AsSpan(8)], runner.Buffer.Data.ToArray());
+    }
 }
