@@ -123,6 +123,69 @@ public sealed class KernelDifferentialTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(32)]
+    public void Metadata_given_with_the_packet_and_context_fields_match_the_kernel(int metadataLength)
+    {
+        RequireKernel();
+        // Sums the metadata words, adds ingress_ifindex * 1000 and rx_queue * 100, then shrinks the metadata by 4 if it has any.
+        var sum = string.Concat(Enumerable.Range(0, 8).Select(k => $"""
+            r4 = r2
+            r4 += {4 * (k + 1)}
+            if r4 > r3 goto done
+            r5 = *(u32 *)(r2 + {4 * k})
+            r0 += r5
+
+            """));
+        var slots = LoadBalancer.Ebpf.Text.Assembler.Assemble($"""
+            r6 = r1
+            r0 = 0
+            r2 = *(u32 *)(r6 + 8)
+            r3 = *(u32 *)(r6 + 0)
+            {sum}
+            done:
+            r7 = r0
+            r2 = *(u32 *)(r6 + 12)
+            r2 *= 1000
+            r7 += r2
+            r2 = *(u32 *)(r6 + 16)
+            r2 *= 100
+            r7 += r2
+            r2 = *(u32 *)(r6 + 8)
+            r3 = *(u32 *)(r6 + 0)
+            if r2 == r3 goto out
+            r1 = r6
+            r2 = 4
+            call 54
+            r7 += r0
+            out:
+            r0 = r7
+            exit
+            """);
+        using var kernel = KernelProgram.Load(KernelProgram.XdpProgramType, slots);
+        using var runner = new XdpProgramRunner(Program(slots));
+        var frame = Packets.Udp(1, 2);
+        for (var i = 0; i < metadataLength; i++)
+        {
+            frame[i] = (byte)(i * 13 + 1);
+        }
+
+        var context = new KernelXdpMd { Data = (uint)metadataLength, IngressIfindex = 1, RxQueueIndex = 0 };
+        var output = new byte[4096];
+        kernel.TestRun(frame, output, 1, ref context, out var retval, out var length, out _);
+        using var buffer = new XdpBuffer { IngressIfindex = 1, RxQueueIndex = 0 };
+        buffer.Load(frame, metadataLength);
+        var result = runner.Run(buffer);
+
+        Assert.Equal(retval, (uint)result.ReturnValue);
+        Assert.Equal(output[..length], buffer.MetadataAndData.ToArray());
+        Assert.Equal(context.Data, (uint)result.MetadataLength);
+        Assert.Equal(context.DataEnd, (uint)(result.MetadataLength + result.DataLength));
+    }
+
     private static int[] Compare(KernelXdpObject kernel, XdpProgramRunner runner, PacketGenerator generator)
     {
         var actions = new int[5];
