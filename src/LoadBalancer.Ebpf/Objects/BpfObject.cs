@@ -74,4 +74,40 @@ public sealed class BpfObject
 
         return null;
     }
+
+    /// <summary>
+    /// A copy of this object whose global variable <paramref name="name"/> starts with
+    /// <paramref name="value"/>: the way to set a <c>const volatile</c> load-time constant (or the
+    /// initial value of a <c>.data</c>/<c>.bss</c> variable) before the maps are created.
+    /// </summary>
+    /// <exception cref="ArgumentException">No such global, or <paramref name="value"/> is not exactly its size.</exception>
+    public BpfObject WithGlobal(string name, ReadOnlySpan<byte> value)
+    {
+        var global = FindGlobal(name)
+            ?? throw new ArgumentException($"Object '{Name}' has no global variable '{name}'.", nameof(name));
+        if (value.Length != global.Size)
+        {
+            throw new ArgumentException($"Global '{name}' is {global.Size} bytes; got {value.Length}.", nameof(value));
+        }
+
+        var map = Maps[global.MapIndex];
+        var data = map.InitialData is null ? new byte[map.ValueSize] : (byte[])map.InitialData.Clone();
+        value.CopyTo(data.AsSpan((int)global.Offset));
+        var maps = new MapDefinition[Maps.Count];
+        for (var i = 0; i < maps.Length; i++)
+        {
+            maps[i] = i == global.MapIndex ? map with { InitialData = data } : Maps[i];
+        }
+
+        return new BpfObject
+        {
+            Name = Name,
+            Programs = Programs,
+            Maps = maps,
+            Globals = Globals,
+            License = License,
+            KernelVersion = KernelVersion,
+            Btf = Btf,
+        };
+    }
 }

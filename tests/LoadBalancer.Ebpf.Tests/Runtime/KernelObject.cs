@@ -9,7 +9,7 @@ namespace LoadBalancer.Ebpf.Tests.Runtime;
 /// (.rodata frozen, perf arrays sized to the CPUs), XDP programs loaded with the maps, PROG_ARRAY and
 /// map-in-map slots filled from the initialisers. For differential runs with BPF_PROG_TEST_RUN.
 /// </summary>
-internal sealed class KernelObject : IDisposable
+internal sealed class KernelObject : IKernelTwin
 {
     private readonly List<KernelMap> _maps = [];
     private readonly Dictionary<string, KernelProgram> _programs = [];
@@ -48,7 +48,8 @@ internal sealed class KernelObject : IDisposable
 
             foreach (var program in bpfObject.Programs)
             {
-                if (program.Type == ProgramType.Xdp)
+                // Programs passing callbacks need BTF func_info, which the raw loader does not send.
+                if (program.Type == ProgramType.Xdp && !NeedsFuncInfo(program))
                 {
                     _programs[program.Name] = KernelProgram.Load((uint)program.Type, program.Instructions, bpfObject.License, _maps, name: program.Name);
                 }
@@ -82,6 +83,13 @@ internal sealed class KernelObject : IDisposable
 
     public KernelMap Map(string name) => _maps[Object.FindMapIndex(name)];
 
+    public static bool NeedsFuncInfo(ProgramDefinition program) =>
+        Array.Exists(program.Instructions, i => i.IsLddw && i.Src == (byte)LoadBalancer.Ebpf.Isa.LddwSource.Function);
+
+    public List<string> Snapshot(string mapName) => MapSnapshot.Of(new View(Map(mapName)));
+
+    public void Update(string mapName, byte[] key, byte[] value) => Map(mapName).Update(key, value);
+
     public (uint Retval, byte[] Packet) Run(string program, byte[] packet)
     {
         var output = new byte[packet.Length + 512];
@@ -100,5 +108,20 @@ internal sealed class KernelObject : IDisposable
         {
             map.Dispose();
         }
+    }
+
+    private sealed class View(KernelMap map) : IKernelMapView
+    {
+        public MapType Type => map.Type;
+
+        public int KeySize => (int)map.KeySize;
+
+        public int ValueSize => (int)map.ValueSize;
+
+        public bool IsPerCpu => map.IsPerCpu;
+
+        public bool GetNextKey(byte[] key, byte[] next) => map.GetNextKey(key, next);
+
+        public bool Lookup(byte[] key, byte[] value) => map.Lookup(key, value);
     }
 }

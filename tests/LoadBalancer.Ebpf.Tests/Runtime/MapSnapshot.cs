@@ -47,9 +47,11 @@ internal static class MapSnapshot
         return lines;
     }
 
-    public static List<string> Of(KernelMap map)
+    public static List<string> Of(IKernelMapView map)
     {
         var lines = new List<string>();
+        var stride = (map.ValueSize + 7) & ~7;
+        var userValueSize = map.IsPerCpu ? stride * KernelBpf.PossibleCpuCount : map.ValueSize;
         if (map.Type is MapType.Queue or MapType.Stack)
         {
             var value = new byte[map.ValueSize];
@@ -65,11 +67,10 @@ internal static class MapSnapshot
         var next = new byte[map.KeySize];
         while (map.GetNextKey(current, next))
         {
-            var value = new byte[map.UserValueSize];
+            var value = new byte[userValueSize];
             if (map.Lookup(next, value))
             {
-                var stride = (int)((map.ValueSize + 7) & ~7u);
-                lines.Add(Line(next, map.IsPerCpu ? PerCpu(value, stride, (int)map.ValueSize) : Convert.ToHexString(value)));
+                lines.Add(Line(next, map.IsPerCpu ? PerCpu(value, stride, map.ValueSize) : Convert.ToHexString(value)));
             }
 
             current = next;

@@ -18,8 +18,9 @@ namespace LoadBalancer.Ebpf.Maps.Internal;
 /// or the new value, never a mix. Freed elements go to the tail of a FIFO free list and allocation
 /// keeps <see cref="Quarantine"/> free elements in reserve: a freed element is not reused before that
 /// many further allocations in the shard (the RCU grace period's stand-in). The index is rebuilt (same
-/// size, tombstones dropped) into fresh arrays when tombstones pile up; readers holding the old arrays
-/// finish on them safely because the GC keeps them alive.
+/// size, tombstones dropped) when tombstones pile up, into the arrays retired by the previous rebuild
+/// once the grace period of <see cref="MapReaders"/> has passed for them (else into new arrays);
+/// readers outside a read-side section may then miss a key during the rebuild, never crash.
 /// </remarks>
 internal sealed unsafe class HashShard
 {
@@ -40,6 +41,8 @@ internal sealed unsafe class HashShard
     private readonly bool _lru;
     private readonly int _rebuildAt;
     private Index _index;
+    private Index? _spare;
+    private long _spareRetired;
     private int _live;
     private int _used;
     private int _hand;
@@ -88,9 +91,40 @@ internal sealed unsafe class HashShard
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte* Element(int e) => _pool + ((nint)e * _stride);
 
+    // Branch-light compare without a call: overlapping word loads for short keys, Vector128 chunks
+    // (the last one overlapping) for keys of 16 bytes and more.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool KeyEquals(byte* element, byte* key) =>
-        new ReadOnlySpan<byte>(element + HeaderSize, _keySize).SequenceEqual(new ReadOnlySpan<byte>(key, _keySize));
+    private bool KeyEquals(byte* element, byte* key)
+    {
+        byte* a = element + HeaderSize;
+        int n = _keySize;
+        if (n >= 16)
+        {
+            for (int i = 0; i < n - 16; i += 16)
+            {
+                if (Vector128.LoadUnsafe(ref *(a + i)) != Vector128.LoadUnsafe(ref *(key + i)))
+                {
+                    return false;
+                }
+            }
+
+            return Vector128.LoadUnsafe(ref *(a + n - 16)) == Vector128.LoadUnsafe(ref *(key + n - 16));
+        }
+
+        if (n >= 8)
+        {
+            return Unsafe.ReadUnaligned<ulong>(a) == Unsafe.ReadUnaligned<ulong>(key) &&
+                Unsafe.ReadUnaligned<ulong>(a + n - 8) == Unsafe.ReadUnaligned<ulong>(key + n - 8);
+        }
+
+        if (n >= 4)
+        {
+            return Unsafe.ReadUnaligned<uint>(a) == Unsafe.ReadUnaligned<uint>(key) &&
+                Unsafe.ReadUnaligned<uint>(a + n - 4) == Unsafe.ReadUnaligned<uint>(key + n - 4);
+        }
+
+        return new ReadOnlySpan<byte>(a, n).SequenceEqual(new ReadOnlySpan<byte>(key, n));
+    }
 
     /// <summary>Lock-free lookup: the live element holding <paramref name="key"/>, or null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -307,10 +341,19 @@ internal sealed unsafe class HashShard
         }
     }
 
+    // A group that still has an EMPTY slot was never passed by any probe (an insert moves on only from
+    // a full group), so a slot freed there can go back to EMPTY; only slots of full groups need a
+    // tombstone. This keeps tombstones, and therefore index rebuilds, rare under churn.
     private void RemoveAt(Index index, int slot)
     {
         int e = index.Slots[slot];
-        Volatile.Write(ref index.Ctrl[slot], Deleted);
+        uint empties = Vector128.Equals(Vector128.Create(index.Ctrl.AsSpan(slot & ~15, 16)), Vector128.Create(Empty)).ExtractMostSignificantBits();
+        if (empties != 0)
+        {
+            _used--;
+        }
+
+        Volatile.Write(ref index.Ctrl[slot], empties != 0 ? Empty : Deleted);
         Release(e);
         Volatile.Write(ref _live, _live - 1);
     }
@@ -375,10 +418,22 @@ internal sealed unsafe class HashShard
         _free.Release(e);
     }
 
+    // Rebuilds into the index retired by the previous rebuild once no registered reader can still be
+    // in it (so steady churn allocates nothing), otherwise into new arrays.
     private void Rebuild()
     {
         Index old = _index;
-        var fresh = new Index(old.GroupMask + 1);
+        Index fresh;
+        if (_spare is not null && _spareRetired <= MapReaders.SafeBound(-1, out _))
+        {
+            fresh = _spare;
+            fresh.Ctrl.AsSpan().Fill(Empty);
+        }
+        else
+        {
+            fresh = new Index(old.GroupMask + 1);
+        }
+
         for (int slot = 0; slot < old.Ctrl.Length; slot++)
         {
             if (old.Ctrl[slot] < Empty)
@@ -393,6 +448,8 @@ internal sealed unsafe class HashShard
 
         _used = _live;
         Volatile.Write(ref _index, fresh);
+        _spare = old;
+        _spareRetired = MapReaders.Retire();
     }
 
     /// <summary>

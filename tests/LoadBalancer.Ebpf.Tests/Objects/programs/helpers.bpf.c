@@ -159,6 +159,8 @@ struct loop_ctx {
 
 static long sum_byte(__u32 index, struct loop_ctx *lc)
 {
+	if (index >= 64)
+		return 1;
 	__u8 *p = lc->data + index;
 	if ((void *)(p + 1) > lc->data_end)
 		return 1;
