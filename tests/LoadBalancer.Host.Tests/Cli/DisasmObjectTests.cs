@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace LoadBalancer.Host.Tests.Cli;
@@ -55,6 +56,56 @@ public sealed partial class DisasmObjectTests
         using var json = System.Text.Json.JsonDocument.Parse(inspect.Out);
         Assert.Equal(json.RootElement.GetProperty("programs")[0].GetProperty("instructions").GetInt32(), slots);
     }
+
+    [Theory]
+    [InlineData("parser")]
+    [InlineData("encap")]
+    [InlineData("globals")]
+    public void Instruction_text_agrees_with_llvm_objdump(string name)
+    {
+        var objdump = new[] { "/usr/bin/llvm-objdump-14", "/usr/bin/llvm-objdump" }.FirstOrDefault(File.Exists);
+        if (objdump is null)
+        {
+            Assert.Skip("llvm-objdump-14 is not installed");
+        }
+
+        var ours = Instructions(ConsoleCapture.Run("disasm", TestObjects.PathOf(name)).Out);
+        var start = new ProcessStartInfo(objdump, ["-d", TestObjects.PathOf(name)]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var theirs = Instructions(process.StandardOutput.ReadToEnd());
+        process.WaitForExit();
+
+        Assert.True(theirs.Count > 10, "objdump listed the program");
+        Assert.Equal(theirs.Count, ours.Count);
+        foreach (var (index, text) in theirs)
+        {
+            // Map references are relocated in our listing (map index) and left at 0 by objdump.
+            if (!text.EndsWith(" ll", StringComparison.Ordinal))
+            {
+                Assert.Equal(text, ours[index]);
+            }
+        }
+    }
+
+    /// <summary>Slot index → instruction text, jump-label suffixes (<c> &lt;LBB0_9&gt;</c>) removed.</summary>
+    private static Dictionary<int, string> Instructions(string listing)
+    {
+        var result = new Dictionary<int, string>();
+        foreach (var line in listing.Split('\n'))
+        {
+            var match = InstructionLine().Match(line);
+            if (match.Success)
+            {
+                var text = line[(line.LastIndexOf('\t') + 1)..].TrimEnd();
+                result[int.Parse(line[..line.IndexOf(':', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture)] = LabelSuffix().Replace(text, string.Empty);
+            }
+        }
+
+        return result;
+    }
+
+    [GeneratedRegex(@" <[A-Za-z_.$0-9]+>$")]
+    private static partial Regex LabelSuffix();
 
     [GeneratedRegex(@"^\s+\d+:\t(?<bytes>[0-9a-f]{2}( [0-9a-f]{2})*)\t\S")]
     private static partial Regex InstructionLine();
