@@ -43,7 +43,11 @@ public readonly struct XdpResult
     /// <summary>Bytes of metadata in front of the packet.</summary>
     public int MetadataLength { get; }
 
-    /// <summary>The redirect target (for <see cref="XdpAction.Redirect"/>).</summary>
+    /// <summary>
+    /// The redirect target (for <see cref="XdpAction.Redirect"/>). Kind <see cref="XdpRedirectKind.None"/>
+    /// with that action means the program returned XDP_REDIRECT without a successful redirect helper
+    /// call; the kernel drops such packets, and frontends should too.
+    /// </summary>
     public XdpRedirect Redirect { get; }
 
     /// <inheritdoc />
