@@ -52,6 +52,16 @@ internal sealed unsafe class XdpRunner : IDisposable
         return (result, new ReadOnlySpan<byte>(start, length).ToArray());
     }
 
+    /// <summary>Runs without allocating (no output copy), for allocation measurements.</summary>
+    public RunResult RunNoCopy(BpfProgram program, ReadOnlySpan<byte> packet)
+    {
+        var data = _buffer + Headroom;
+        packet.CopyTo(new Span<byte>(data, Capacity - Headroom));
+        *_md = new XdpMdNative { Data = (ulong)data, DataEnd = (ulong)(data + packet.Length), DataMeta = (ulong)data };
+        Context.SetPacket((nint)data, packet.Length);
+        return Interpreter.Run(program, Context);
+    }
+
     public void Dispose()
     {
         Context.Dispose();
