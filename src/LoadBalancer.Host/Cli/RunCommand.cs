@@ -28,10 +28,12 @@ internal static class RunCommand
         var repeat = new Option<int>("--repeat", "-r") { Description = "Run each packet N times (fresh copy each time) and report the mean time per run.", DefaultValueFactory = _ => 1 };
         var engine = new Option<string>("--engine", "-e") { Description = $"Execution engine: {string.Join(", ", ProgramEngines.Names)}.", DefaultValueFactory = _ => InterpreterEngine.EngineName };
         var writePcap = new Option<FileInfo?>("--write-pcap", "-w") { Description = "Write the resulting packets that are not dropped (PASS, TX, REDIRECT) to a pcap file." };
+        var ifindex = new Option<uint>("--ingress-ifindex") { Description = "xdp_md.ingress_ifindex the program sees (default 0)." };
+        var queue = new Option<uint>("--rx-queue") { Description = "xdp_md.rx_queue_index the program sees (default 0)." };
         var output = OutputFormatOption.Create();
         var command = new Command("run", "Run an XDP program of an object file on packets and print each verdict and resulting packet.\n\nExamples:\n  lb run parser.bpf.o --packet 0200000000020200000000010800450000...\n  lb run balancer.bpf.o --program xdp_balancer --pcap in.pcap --write-pcap out.pcap")
         {
-            input, program, section, packet, pcap, repeat, engine, writePcap, output,
+            input, program, section, packet, pcap, repeat, engine, writePcap, ifindex, queue, output,
         };
         command.SetAction(parse => CliRunner.Run(parse, () =>
         {
@@ -47,6 +49,8 @@ internal static class RunCommand
             using var loaded = new LoadedObject(obj, new LoadedObjectOptions { Helpers = XdpHelpers.CreateTable() });
             var name = SelectProgram(obj, parse.GetValue(program), parse.GetValue(section));
             using var runner = XdpProgramRunner.Create(loaded, name, ProgramEngines.Get(parse.GetValue(engine)!));
+            runner.Buffer.IngressIfindex = parse.GetValue(ifindex);
+            runner.Buffer.RxQueueIndex = parse.GetValue(queue);
             var outcomes = Run(runner, packets, count);
             if (parse.GetValue(writePcap) is { } target)
             {

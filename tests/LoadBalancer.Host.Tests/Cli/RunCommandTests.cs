@@ -66,6 +66,18 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(UdpFrame(82), written[1].Data.ToArray());
     }
 
+    [Fact]
+    public void Ingress_interface_reaches_the_program()
+    {
+        // calls.bpf.c xdp_second: sum(0..3) = 6, add_twice(6, ifindex) == 0 only when ifindex = -3.
+        var packet = Convert.ToHexString(UdpFrame(1));
+        var pass = ConsoleCapture.Run("run", TestObjects.PathOf("calls"), "--program", "xdp_second", "--packet", packet, "--ingress-ifindex", "2");
+        var drop = ConsoleCapture.Run("run", TestObjects.PathOf("calls"), "--program", "xdp_second", "--packet", packet, "--ingress-ifindex", "4294967293");
+
+        Assert.Contains("XDP_PASS", pass.Out);
+        Assert.Contains("XDP_DROP", drop.Out);
+    }
+
     [Theory]
     [InlineData("--packet", "0x12zz", "not hex bytes")]
     [InlineData("--engine", "jot", "Unknown execution engine 'jot'")]
