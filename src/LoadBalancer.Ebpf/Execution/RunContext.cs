@@ -157,10 +157,17 @@ public sealed unsafe class RunContext : IDisposable
     /// <summary>Lets every run access a range until <see cref="ClearPersistentRegions"/> (e.g. a map's whole value arena, globals).</summary>
     public void AddPersistentRegion(ulong start, ulong length, bool writable)
     {
-        // Insert before the current run's regions, which stay valid (a helper may add one mid-run).
+        // Kept sorted by start (binary search in CheckSlow) and before the current run's regions,
+        // which stay valid (a helper may add one mid-run).
         Append(default);
-        Array.Copy(_regions, _persistentEnd, _regions, _persistentEnd + 1, _count - 1 - _persistentEnd);
-        _regions[_persistentEnd] = new MemoryRegion(start, length, writable);
+        var at = _persistentEnd;
+        while (at > FixedSlots && _regions[at - 1].Start > start)
+        {
+            at--;
+        }
+
+        Array.Copy(_regions, at, _regions, at + 1, _count - 1 - at);
+        _regions[at] = new MemoryRegion(start, length, writable);
         _persistentEnd++;
         _lastHit = StackSlot;
     }
@@ -358,7 +365,48 @@ public sealed unsafe class RunContext : IDisposable
     private bool CheckSlow(ulong address, ulong size, bool write)
     {
         var regions = _regions;
-        for (var i = 0; i < _count; i++)
+        for (var i = 0; i < FixedSlots; i++)
+        {
+            if (regions[i].Contains(address, size, write))
+            {
+                _lastHit = i;
+                return true;
+            }
+        }
+
+        // Persistent regions (map values: possibly hundreds) are sorted by start: the candidate is the
+        // last one starting at or below the address.
+        int lo = FixedSlots, hi = _persistentEnd - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (regions[mid].Start <= address)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        if (hi >= FixedSlots && regions[hi].Contains(address, size, write))
+        {
+            _lastHit = hi;
+            return true;
+        }
+
+        // Per-run regions, then (overlapping persistent regions) everything once more.
+        for (var i = _persistentEnd; i < _count; i++)
+        {
+            if (regions[i].Contains(address, size, write))
+            {
+                _lastHit = i;
+                return true;
+            }
+        }
+
+        for (var i = FixedSlots; i < _persistentEnd; i++)
         {
             if (regions[i].Contains(address, size, write))
             {
