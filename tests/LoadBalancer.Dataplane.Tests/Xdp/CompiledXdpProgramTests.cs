@@ -82,6 +82,17 @@ public sealed class CompiledXdpProgramTests
         Assert.Equal(50, result.DataLength);
     }
 
+    [Fact]
+    public void Tail_call_chain_runs_through_the_runner_and_follows_the_prog_array()
+    {
+        using var loaded = TestObjects.Load("tailcall");
+        using var runner = XdpProgramRunner.Create(loaded, "entry");
+
+        Assert.Equal(XdpAction.Pass, runner.Run(Packets.Udp(1, 2)).Action);
+        Assert.True(loaded.GetMap("jump_table").Delete<uint>(2));
+        Assert.Equal(XdpAction.Drop, runner.Run(Packets.Udp(1, 2)).Action);
+    }
+
     [Theory]
     [InlineData("parser")]
     [InlineData("encap")]
