@@ -102,12 +102,12 @@ internal static class MaglevPopulator
 
                     if (remaining <= tailFrom)
                     {
-                        freeCount = CollectFree(filled, size, free);
+                        freeCount = MaglevTailPhase.CollectFree(filled, size, free);
                     }
                 }
                 else
                 {
-                    TakeTurnFromFree(ref cursor, free, ref freeCount, slots, size);
+                    MaglevTailPhase.TakeTurn(ref cursor, free, ref freeCount, slots, size);
                     if (freeCount == 0)
                     {
                         return;
@@ -138,74 +138,5 @@ internal static class MaglevPopulator
         Unsafe.Add(ref MemoryMarshal.GetReference(slots), c) = cursor.Id;
         c += step;
         cursor.Position = c + ((c >> 31) & size);
-    }
-
-    /// <summary>
-    /// The same claim once few slots are free: probing would walk ~size/free filled slots, so instead
-    /// take the free slot that comes first in the backend's list, the one of least rank
-    /// (slot − offset)·skip⁻¹ mod size. Every slot of lower rank than the cursor was found filled
-    /// (slots are never freed), so this is exactly the slot probing would reach.
-    /// </summary>
-    private static void TakeTurnFromFree(ref MaglevCursor cursor, int[] free, ref int freeCount, Span<int> slots, int size)
-    {
-        if (cursor.InverseSkip == 0)
-        {
-            cursor.InverseSkip = InverseModulo(cursor.Skip, size);
-        }
-
-        ulong inverse = cursor.InverseSkip;
-        int offset = cursor.Offset;
-        int best = 0;
-        ulong bestRank = ulong.MaxValue;
-        for (int k = 0; k < freeCount; k++)
-        {
-            int distance = free[k] - offset;
-            distance += (distance >> 31) & size;
-            ulong rank = (ulong)distance * inverse % (ulong)size;
-            if (rank < bestRank)
-            {
-                bestRank = rank;
-                best = k;
-            }
-        }
-
-        slots[free[best]] = cursor.Id;
-        free[best] = free[--freeCount];
-    }
-
-    private static int CollectFree(Span<ulong> filled, int size, int[] free)
-    {
-        int count = 0;
-        for (int w = 0; w < filled.Length; w++)
-        {
-            ulong empty = ~filled[w];
-            while (empty != 0)
-            {
-                int slot = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(empty);
-                if (slot >= size)
-                {
-                    break;
-                }
-
-                free[count++] = slot;
-                empty &= empty - 1;
-            }
-        }
-
-        return count;
-    }
-
-    /// <summary>a⁻¹ mod m for a prime m and 0 &lt; a &lt; m (extended Euclid).</summary>
-    private static ulong InverseModulo(int a, int m)
-    {
-        long t = 0, newT = 1, r = m, newR = a;
-        while (newR != 0)
-        {
-            long q = r / newR;
-            (t, newT) = (newT, t - (q * newT));
-            (r, newR) = (newR, r - (q * newR));
-        }
-
-        return (ulong)(t < 0 ? t + m : t);
     }
 }
