@@ -37,7 +37,7 @@ public sealed unsafe class LpmTrieMap : BpfMap
         _maxPrefix = _dataSize * 8;
         _stride = (ValueSize + 7) & ~7;
         int max = (int)definition.MaxEntries;
-        int quarantine = Math.Clamp(max / 32, 8, 256);
+        int quarantine = Math.Clamp(max / 32, 64, 256);
         _capacity = max + quarantine + 1;
         _values = (byte*)NativeMemory.AlignedAlloc((nuint)((long)_capacity * _stride), 64);
         NativeMemory.Clear(_values, (nuint)((long)_capacity * _stride));
@@ -61,6 +61,11 @@ public sealed unsafe class LpmTrieMap : BpfMap
     public override byte* Lookup(byte* key, int cpu)
     {
         uint prefix = Unsafe.ReadUnaligned<uint>(key);
+        if (prefix > (uint)_maxPrefix)
+        {
+            return null;
+        }
+
         ulong* data = stackalloc ulong[_words];
         LoadWords(key + 4, data);
         Node? node = Volatile.Read(ref _root);
@@ -96,8 +101,28 @@ public sealed unsafe class LpmTrieMap : BpfMap
     /// <inheritdoc />
     protected override int UpdateFromControlPlane(byte* key, byte* value, ulong flags) => UpdateCore(key, value, flags, -1);
 
+    private const int Retry = int.MinValue;
+
     private int UpdateCore(byte* key, byte* value, ulong flags, int self)
     {
+        while (true)
+        {
+            int rc = TryUpdate(key, value, flags, self, out long waitFor);
+            if (rc != Retry)
+            {
+                return rc;
+            }
+
+            if (!MapReaders.WaitFor(waitFor))
+            {
+                return -BpfErrno.ENOMEM;
+            }
+        }
+    }
+
+    private int TryUpdate(byte* key, byte* value, ulong flags, int self, out long waitFor)
+    {
+        waitFor = 0;
         uint prefix = Unsafe.ReadUnaligned<uint>(key);
         if (flags > (ulong)UpdateFlags.Exist || prefix > (uint)_maxPrefix)
         {
@@ -144,9 +169,15 @@ public sealed unsafe class LpmTrieMap : BpfMap
             }
 
             int slot = _free.Allocate(self);
-            if (slot < 0)
+            if (slot == FreeList.Full)
             {
-                return slot == -1 ? -BpfErrno.ENOSPC : -BpfErrno.ENOMEM;
+                return -BpfErrno.ENOSPC;
+            }
+
+            if (slot == FreeList.MustWait)
+            {
+                waitFor = _free.HeadRetired;
+                return Retry;
             }
 
             Buffer.MemoryCopy(value, _values + ((nint)slot * _stride), ValueSize, ValueSize);

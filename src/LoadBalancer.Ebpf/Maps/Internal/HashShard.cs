@@ -15,9 +15,10 @@ namespace LoadBalancer.Ebpf.Maps.Internal;
 /// by lookups and replacements, so an untouched new key is the first the hand meets), 2 spare, key (rounded
 /// to 8), value (per-CPU: one value rounded to 8 per CPU). Elements never move. Replacing a key's
 /// value writes a fresh element and publishes its index with a release store, so readers see the old
-/// or the new value, never a mix. Freed elements go to the tail of a FIFO free list and allocation
-/// keeps <see cref="Quarantine"/> free elements in reserve: a freed element is not reused before that
-/// many further allocations in the shard (the RCU grace period's stand-in). The index is rebuilt (same
+/// or the new value, never a mix. Freed elements go to the tail of a FIFO free list
+/// (<see cref="FreeList"/>) and allocation keeps <see cref="Quarantine"/> free elements in reserve: a
+/// freed element is not reused before that many further allocations in the shard, and control-plane
+/// writes also wait for the <see cref="MapReaders"/> grace period (the RCU stand-in). The index is rebuilt (same
 /// size, tombstones dropped) when tombstones pile up, into the arrays retired by the previous rebuild
 /// once the grace period of <see cref="MapReaders"/> has passed for them (else into new arrays);
 /// readers outside a read-side section may then miss a key during the rebuild, never crash.
@@ -222,8 +223,9 @@ internal sealed unsafe class HashShard
     /// read-side section does not hold up reuse. <paramref name="reserve"/> is the owner's global count check for
     /// non-LRU maps (null for LRU).
     /// </summary>
-    public int Upsert(byte* key, uint hash, byte* value, ulong flags, int mode, int cpu, int self, HashCounter? reserve)
+    public int Upsert(byte* key, uint hash, byte* value, ulong flags, int mode, int cpu, int self, HashCounter? reserve, out long waitFor)
     {
+        waitFor = 0;
         lock (Lock)
         {
             Index index = _index;
@@ -247,7 +249,7 @@ internal sealed unsafe class HashShard
                 int fresh = _free.Allocate(self);
                 if (fresh < 0)
                 {
-                    return fresh == -1 ? -BpfErrno.E2BIG : -BpfErrno.ENOMEM;
+                    return fresh == FreeList.Full ? -BpfErrno.E2BIG : MustWait(out waitFor);
                 }
 
                 Fill(Element(fresh), key, hash, value, mode, cpu);
@@ -276,7 +278,7 @@ internal sealed unsafe class HashShard
             if (e < 0)
             {
                 reserve?.Remove();
-                return e == -1 ? -BpfErrno.E2BIG : -BpfErrno.ENOMEM;
+                return e == FreeList.Full ? -BpfErrno.E2BIG : MustWait(out waitFor);
             }
 
             if (_used >= _rebuildAt)
@@ -297,6 +299,15 @@ internal sealed unsafe class HashShard
             Volatile.Write(ref _live, _live + 1);
             return 0;
         }
+    }
+
+    /// <summary><see cref="Upsert"/> result: retry after <c>MapReaders.WaitFor(waitFor)</c>, outside the lock.</summary>
+    public const int Retry = int.MinValue;
+
+    private int MustWait(out long waitFor)
+    {
+        waitFor = _free.HeadRetired;
+        return Retry;
     }
 
     private void Fill(byte* element, byte* key, uint hash, byte* value, int mode, int cpu)
