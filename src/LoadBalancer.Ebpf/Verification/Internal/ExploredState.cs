@@ -1,0 +1,13 @@
+namespace LoadBalancer.Ebpf.Verification.Internal;
+
+/// <summary>
+/// A state stored at a prune point. <see cref="Branches"/> counts the paths below it still being
+/// explored: only a state whose paths are all done (0) may prune, as in the kernel; a state still
+/// in progress that is reached again unchanged is an infinite loop.
+/// </summary>
+internal sealed class ExploredState
+{
+    public required VerifierState State;
+    public ExploredState? Parent;
+    public int Branches = 1;
+}
