@@ -217,6 +217,7 @@ internal sealed partial class Checker
         }
 
         ClobberCallerSaved();
+        _cur.Pc = pc + 1;
         if (proto.ChangesPacketData)
         {
             InvalidatePacketPointers();

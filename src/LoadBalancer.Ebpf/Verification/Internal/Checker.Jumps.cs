@@ -30,7 +30,6 @@ internal sealed partial class Checker
                 }
 
                 HelperCall(insn);
-                _cur.Pc = pc + 1;
                 return false;
             default:
                 CondJump(insn, op, is32);

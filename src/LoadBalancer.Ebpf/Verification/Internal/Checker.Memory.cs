@@ -255,24 +255,50 @@ internal sealed partial class Checker
         var frame = _cur.Frames[reg.Aux];
         if (!reg.Var.IsConst)
         {
-            if (write)
-            {
-                throw Fail($"variable stack access var_off={reg.Var} off={off + reg.Off} size={size}: writes to the stack need a constant offset");
-            }
-
             var lo = (long)off + reg.Off + reg.SMin;
             var hi = (long)off + reg.Off + reg.SMax + size;
             if (lo < -Limits.MaxStack || hi > 0 || reg.SMin > reg.SMax)
             {
-                throw Fail($"invalid variable-offset read from stack R{regno} var_off={reg.Var} off={off + reg.Off} size={size}: the read may leave the 512-byte frame");
+                throw Fail($"invalid variable-offset {(write ? "write to" : "read from")} stack R{regno} var_off={reg.Var} off={off + reg.Off} size={size}: the access may leave the 512-byte frame; bound the index first");
             }
 
             if (_options.Strict)
             {
-                throw Fail($"variable-offset stack read R{regno} var_off={reg.Var} off={off + reg.Off} size={size} prohibited: use a constant offset (unprivileged)");
+                throw Fail($"variable stack access var_off={reg.Var} off={off + reg.Off} size={size} prohibited: use a constant offset (unprivileged)");
             }
 
             NoteDepth(reg.Aux, (int)-lo);
+            if (write)
+            {
+                // Any byte of the range may be written: none of them keeps a known value or a spilled register.
+                for (var b = (int)lo; b < hi; b++)
+                {
+                    var si = (-b - 1) / 8;
+                    frame.Grow(si);
+                    ref var slot = ref frame.Stack[si];
+                    if (slot.Kinds[0] == SlotKind.Spill || slot.IsSpill)
+                    {
+                        for (var k = 0; k < 8; k++)
+                        {
+                            if (slot.Kinds[k] == SlotKind.Spill)
+                            {
+                                slot.Kinds[k] = SlotKind.Misc;
+                            }
+                        }
+
+                        slot.Spilled = default;
+                    }
+
+                    var idx = b + (8 * (si + 1));
+                    if (slot.Kinds[idx] != SlotKind.Invalid)
+                    {
+                        slot.Kinds[idx] = SlotKind.Misc;
+                    }
+                }
+
+                return default;
+            }
+
             return RegState.UnknownOfSize(size);
         }
 
