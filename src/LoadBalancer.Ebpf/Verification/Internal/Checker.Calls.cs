@@ -100,6 +100,7 @@ internal sealed partial class Checker
         var allocSize = 0;
         var callbackTarget = -1;
         var releaseId = 0;
+        var constKeyInRange = false;
         for (var i = 0; i < proto.Args.Length; i++)
         {
             var regno = i + 1;
@@ -133,6 +134,8 @@ internal sealed partial class Checker
                     break;
                 case ArgType.MapKey:
                     CheckHelperMemory(regno, RequireMapArg(map, proto), (int)map!.KeySize, (int)map.KeySize, write: false, proto, "key");
+                    constKeyInRange = proto.Ret == RetType.MapValueOrNull && map.Type is MapType.Array or MapType.PercpuArray &&
+                        TryConstKey(reg, (int)map.KeySize, out var constKey) && constKey < map.MaxEntries;
                     break;
                 case ArgType.MapValue:
                     CheckHelperMemory(regno, RequireMapArg(map, proto), (int)map!.ValueSize, (int)map.ValueSize, write: false, proto, "value");
@@ -233,6 +236,13 @@ internal sealed partial class Checker
                 r0 = RegState.NotInit;
                 break;
             case RetType.MapValueOrNull:
+                if (constKeyInRange)
+                {
+                    // An array lookup with a constant index below max_entries cannot fail.
+                    r0 = RegState.Pointer(RegType.MapValue, 0, mapIndex);
+                    break;
+                }
+
                 r0 = RegState.Pointer(RegType.MapValueOrNull, 0, mapIndex);
                 r0.Id = NewId();
                 break;
@@ -243,6 +253,44 @@ internal sealed partial class Checker
                 _cur.Refs.Add((r0.Id, pc));
                 break;
         }
+    }
+
+    /// <summary>The key a stack pointer points at when it is a known number (zero bytes or a spilled constant of the key's width).</summary>
+    private bool TryConstKey(in RegState reg, int keySize, out ulong key)
+    {
+        key = 0;
+        if (reg.Type != RegType.Stack || !reg.Var.IsConst || keySize is not (1 or 2 or 4 or 8))
+        {
+            return false;
+        }
+
+        var at = reg.Off + (long)reg.Var.Value;
+        var spi = (int)((-at - 1) / 8);
+        var first = (int)(at + (8 * (spi + 1)));
+        if (at >= 0 || first + keySize > 8)
+        {
+            return false;
+        }
+
+        var slot = _cur.Frames[reg.Aux].SlotAt(spi);
+        var zeros = true;
+        for (var i = first; i < first + keySize; i++)
+        {
+            zeros &= slot.Kinds[i] == SlotKind.Zero;
+        }
+
+        if (zeros)
+        {
+            return true;
+        }
+
+        if (first == 0 && slot.Kinds[0] == SlotKind.Spill && slot.Spilled.IsConst && (keySize == 8 ? slot.IsSpill : slot.Kinds[keySize] != SlotKind.Spill && slot.Kinds[keySize - 1] == SlotKind.Spill))
+        {
+            key = slot.Spilled.Var.Value;
+            return true;
+        }
+
+        return false;
     }
 
     private void ClobberCallerSaved()
@@ -469,6 +517,11 @@ internal sealed partial class Checker
             case RegType.Packet:
             case RegType.PacketMeta:
                 {
+                    if (!proto.PacketAccess)
+                    {
+                        throw Fail($"helper access to the packet is not allowed: {proto.Name} cannot take a packet pointer in R{regno}; copy the bytes to the stack first");
+                    }
+
                     if (write && !_ctx.PacketWritable)
                     {
                         throw Fail($"helper {proto.Name} cannot write into the packet for this program type");

@@ -321,7 +321,8 @@ internal sealed partial class Checker
             return;
         }
 
-        var range = rightOpen ? pkt.Off - 1 : pkt.Off;
+        // ptr + off < end proves off + 1 bytes (Linux 6.18 measured; older kernels proved off - 1).
+        var range = rightOpen ? pkt.Off + 1 : pkt.Off;
         for (var f = 0; f <= state.CurFrame; f++)
         {
             var fs = state.Frames[f];

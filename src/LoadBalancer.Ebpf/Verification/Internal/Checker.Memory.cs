@@ -385,6 +385,30 @@ internal sealed partial class Checker
         }
 
         var zero = value.Type == RegType.Scalar && value.IsConst && value.Var.Value == 0;
+        if (!zero && first == 0 && value.Type == RegType.Scalar && !_options.Strict)
+        {
+            // A narrow store of a number at the start of a slot keeps its value (the kernel's partial spill),
+            // so a 4-byte key written as a constant is still known when a helper reads it.
+            var narrowed = value;
+            narrowed.Id = 0;
+            if (size < 8)
+            {
+                var mask = (1UL << (size * 8)) - 1;
+                if (narrowed.UMax > mask)
+                {
+                    narrowed = narrowed.IsConst ? RegState.ConstScalar(narrowed.Var.Value & mask) : RegState.UnknownOfSize(size);
+                }
+            }
+
+            slot.Spilled = narrowed;
+            for (var i = 0; i < size; i++)
+            {
+                slot.Kinds[i] = SlotKind.Spill;
+            }
+
+            return;
+        }
+
         for (var i = first; i < first + size; i++)
         {
             slot.Kinds[i] = zero ? SlotKind.Zero : SlotKind.Misc;
@@ -413,6 +437,12 @@ internal sealed partial class Checker
             }
 
             return RegState.UnknownOfSize(size);
+        }
+
+        if (first == 0 && slot.Kinds[0] == SlotKind.Spill && (size == 8 || slot.Kinds[size] != SlotKind.Spill) && slot.Kinds[size - 1] == SlotKind.Spill)
+        {
+            // Reading back a narrow spill with its own width.
+            return slot.Spilled;
         }
 
         var allZero = true;

@@ -22,7 +22,7 @@ internal sealed partial class Checker
     private readonly VerifierOptions _options;
     private readonly ContextDescription _ctx;
     private readonly ProgramShape _shape;
-    private readonly List<ExploredState>?[] _explored;
+    private readonly PcStates?[] _explored;
     private readonly AccessRegions[] _access;
     private readonly int[] _subprogDepth;
     private readonly Stack<VerifierState> _pending = new();
@@ -31,7 +31,6 @@ internal sealed partial class Checker
     private VerifierState _cur = null!;
     private int _processed;
     private int _statesStored;
-    private int _statesLive;
     private int _peakStates;
     private int _pruned;
     private int _idGen;
@@ -45,7 +44,7 @@ internal sealed partial class Checker
         _options = options;
         _ctx = ctx;
         _shape = shape;
-        _explored = new List<ExploredState>?[insns.Length];
+        _explored = new PcStates?[insns.Length];
         _access = new AccessRegions[insns.Length];
         _subprogDepth = new int[shape.SubprogStarts.Count];
         _log = options.Log ? new StringBuilder() : null;
@@ -149,6 +148,7 @@ internal sealed partial class Checker
                 break;
             }
 
+            _explored[parent.Pc]!.Complete(parent);
             parent = parent.Parent;
         }
     }
@@ -172,21 +172,22 @@ internal sealed partial class Checker
     private bool IsStateVisited()
     {
         var pc = _cur.Pc;
-        var list = _explored[pc] ??= [];
-        var inLoop = false;
-        foreach (var e in list)
+        var states = _explored[pc] ??= new PcStates();
+        var inLoop = states.InProgressCount > 0;
+        var hash = StateComparer.Hash(_cur, pc, _shape);
+        if (inLoop && states.InProgressWithHash(hash) is { } same)
         {
-            if (e.Branches > 0)
+            foreach (var e in same)
             {
                 if (StateComparer.Equal(e.State, _cur, pc, _shape, _options, exact: true))
                 {
                     throw Fail($"infinite loop detected at insn {pc}: the loop comes back to the same state, so nothing bounds it; make the loop condition depend on a counter with a constant limit");
                 }
-
-                inLoop = true;
-                continue;
             }
+        }
 
+        foreach (var e in states.Done)
+        {
             if (StateComparer.Equal(e.State, _cur, pc, _shape, _options, exact: false))
             {
                 return true;
@@ -198,13 +199,11 @@ internal sealed partial class Checker
             return false;
         }
 
-        var snapshot = _cur.Clone();
-        var entry = new ExploredState { State = snapshot, Parent = _cur.Parent };
+        var entry = new ExploredState { State = _cur.Clone(), Parent = _cur.Parent, Hash = hash, Pc = pc };
         _cur.Parent = entry;
-        list.Add(entry);
+        states.Add(entry);
         _statesStored++;
-        _statesLive++;
-        _peakStates = Math.Max(_peakStates, _statesLive);
+        _peakStates = Math.Max(_peakStates, _statesStored);
         _lastStoreProcessed = _processed;
         return false;
     }

@@ -10,4 +10,10 @@ internal sealed class ExploredState
     public required VerifierState State;
     public ExploredState? Parent;
     public int Branches = 1;
+
+    /// <summary><see cref="StateComparer.Hash"/> of the state, for the infinite-loop check.</summary>
+    public int Hash;
+
+    /// <summary>The prune point it was stored at.</summary>
+    public int Pc;
 }

@@ -14,6 +14,9 @@ internal sealed record HelperPrototype(string Name, RetType Ret, ArgType[] Args)
     /// <summary>True for ringbuf discard/submit: the memory argument's reference is released.</summary>
     public bool Releases { get; init; }
 
+    /// <summary>True when memory arguments may point into the packet (the kernel's <c>pkt_access</c>).</summary>
+    public bool PacketAccess { get; init; }
+
     /// <summary>Argument index (0-based) of a callback function, or -1.</summary>
     public int CallbackArg { get; init; } = -1;
 }

@@ -13,9 +13,9 @@ internal static class HelperPrototypes
 
     private static readonly Dictionary<int, HelperPrototype> Table = new()
     {
-        [HelperIds.MapLookupElem] = new("bpf_map_lookup_elem", RetType.MapValueOrNull, [ConstMapPtr, MapKey]),
-        [HelperIds.MapUpdateElem] = new("bpf_map_update_elem", RetType.Integer, [ConstMapPtr, MapKey, MapValue, Anything]),
-        [HelperIds.MapDeleteElem] = new("bpf_map_delete_elem", RetType.Integer, [ConstMapPtr, MapKey]),
+        [HelperIds.MapLookupElem] = new("bpf_map_lookup_elem", RetType.MapValueOrNull, [ConstMapPtr, MapKey]) { PacketAccess = true },
+        [HelperIds.MapUpdateElem] = new("bpf_map_update_elem", RetType.Integer, [ConstMapPtr, MapKey, MapValue, Anything]) { PacketAccess = true },
+        [HelperIds.MapDeleteElem] = new("bpf_map_delete_elem", RetType.Integer, [ConstMapPtr, MapKey]) { PacketAccess = true },
         [HelperIds.KtimeGetNs] = new("bpf_ktime_get_ns", RetType.Integer, []),
         [HelperIds.TracePrintk] = new("bpf_trace_printk", RetType.Integer, [Mem, ConstSize, Anything, Anything, Anything]),
         [HelperIds.GetPrandomU32] = new("bpf_get_prandom_u32", RetType.Integer, []),
@@ -23,12 +23,12 @@ internal static class HelperPrototypes
         [HelperIds.TailCall] = new("bpf_tail_call", RetType.Void, [Ctx, ConstMapPtr, Anything]) { MapTypes = [MapType.ProgArray] },
         [HelperIds.Redirect] = new("bpf_redirect", RetType.Integer, [Anything, Anything]),
         [HelperIds.PerfEventOutput] = new("bpf_perf_event_output", RetType.Integer, [Ctx, ConstMapPtr, Anything, Mem, ConstSizeOrZero]) { MapTypes = [MapType.PerfEventArray] },
-        [HelperIds.CsumDiff] = new("bpf_csum_diff", RetType.Integer, [MemOrNull, ConstSizeOrZero, MemOrNull, ConstSizeOrZero, Anything]),
+        [HelperIds.CsumDiff] = new("bpf_csum_diff", RetType.Integer, [MemOrNull, ConstSizeOrZero, MemOrNull, ConstSizeOrZero, Anything]) { PacketAccess = true },
         [HelperIds.XdpAdjustHead] = new("bpf_xdp_adjust_head", RetType.Integer, [Ctx, Anything]) { ChangesPacketData = true },
         [HelperIds.RedirectMap] = new("bpf_redirect_map", RetType.Integer, [ConstMapPtr, Anything, Anything]) { MapTypes = RedirectTargets },
         [HelperIds.XdpAdjustMeta] = new("bpf_xdp_adjust_meta", RetType.Integer, [Ctx, Anything]) { ChangesPacketData = true },
         [HelperIds.XdpAdjustTail] = new("bpf_xdp_adjust_tail", RetType.Integer, [Ctx, Anything]) { ChangesPacketData = true },
-        [HelperIds.MapPushElem] = new("bpf_map_push_elem", RetType.Integer, [ConstMapPtr, MapValue, Anything]) { MapTypes = [MapType.Queue, MapType.Stack, MapType.BloomFilter] },
+        [HelperIds.MapPushElem] = new("bpf_map_push_elem", RetType.Integer, [ConstMapPtr, MapValue, Anything]) { MapTypes = [MapType.Queue, MapType.Stack, MapType.BloomFilter], PacketAccess = true },
         [HelperIds.MapPopElem] = new("bpf_map_pop_elem", RetType.Integer, [ConstMapPtr, UninitMapValue]) { MapTypes = QueueLike },
         [HelperIds.MapPeekElem] = new("bpf_map_peek_elem", RetType.Integer, [ConstMapPtr, UninitMapValue]) { MapTypes = [MapType.Queue, MapType.Stack, MapType.BloomFilter] },
         [HelperIds.Jiffies64] = new("bpf_jiffies64", RetType.Integer, []),

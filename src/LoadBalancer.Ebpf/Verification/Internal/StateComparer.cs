@@ -8,6 +8,60 @@ namespace LoadBalancer.Ebpf.Verification.Internal;
 /// </summary>
 internal static class StateComparer
 {
+    [ThreadStatic]
+    private static IdMap? _ids;
+
+    /// <summary>A hash of what exact equality compares (live registers without ids, stack contents), to skip most exact comparisons.</summary>
+    public static int Hash(VerifierState state, int pc, ProgramShape shape)
+    {
+        var h = new HashCode();
+        h.Add(state.CurFrame);
+        for (var f = 0; f <= state.CurFrame; f++)
+        {
+            var fs = state.Frames[f];
+            h.Add(fs.CallSite);
+            int live = f == state.CurFrame ? shape.LiveIn[pc] : CalleeSavedLive(shape, state.Frames[f + 1].CallSite);
+            for (var i = 0; i < FuncState.Registers; i++)
+            {
+                if ((live & (1 << i)) != 0)
+                {
+                    ref var r = ref fs.Regs[i];
+                    h.Add(r.Type);
+                    h.Add(r.Off);
+                    h.Add(r.Var);
+                    h.Add(r.UMin);
+                    h.Add(r.UMax);
+                    h.Add(r.SMin);
+                    h.Add(r.SMax);
+                }
+            }
+
+            for (var s = 0; s < fs.Stack.Length; s++)
+            {
+                var slot = fs.Stack[s];
+                if (slot.AllInvalid)
+                {
+                    continue;
+                }
+
+                h.Add(s);
+                for (var i = 0; i < 8; i++)
+                {
+                    h.Add(slot.Kinds[i]);
+                }
+
+                if (slot.Kinds[0] == SlotKind.Spill)
+                {
+                    h.Add(slot.Spilled.Type);
+                    h.Add(slot.Spilled.Var);
+                    h.Add(slot.Spilled.UMax);
+                }
+            }
+        }
+
+        return h.ToHashCode();
+    }
+
     public static bool Equal(VerifierState old, VerifierState cur, int pc, ProgramShape shape, VerifierOptions options, bool exact)
     {
         if (old.CurFrame != cur.CurFrame || old.Refs.Count != cur.Refs.Count)
@@ -15,7 +69,8 @@ internal static class StateComparer
             return false;
         }
 
-        var ids = new IdMap();
+        var ids = _ids ??= new IdMap();
+        ids.Clear();
         for (var f = 0; f <= old.CurFrame; f++)
         {
             var of = old.Frames[f];
@@ -111,7 +166,7 @@ internal static class StateComparer
                     }
                 }
 
-                if (os.IsSpill && !RegSafe(os.Spilled, cs.Spilled, ids, exact: true))
+                if (os.Kinds[0] == SlotKind.Spill && !RegSafe(os.Spilled, cs.Spilled, ids, exact: true))
                 {
                     return false;
                 }
@@ -127,6 +182,12 @@ internal static class StateComparer
                 }
 
                 continue;
+            }
+
+            if (os.Kinds[0] == SlotKind.Spill && (cs.Kinds[0] != SlotKind.Spill || !RegSafe(os.Spilled, cs.Spilled, ids, exact: false)))
+            {
+                // A partial spill (a scalar stored with a narrower width at the slot's start).
+                return false;
             }
 
             for (var i = 0; i < 8; i++)
@@ -179,6 +240,8 @@ internal static class StateComparer
     private sealed class IdMap
     {
         private readonly List<(int Old, int Cur)> _pairs = [];
+
+        public void Clear() => _pairs.Clear();
 
         public bool Check(int old, int cur)
         {

@@ -1,9 +1,10 @@
-// a tracing helper XDP programs cannot call
+// a socket-buffer helper XDP programs cannot call
 // EXPECT: unknown func
 #include "common.h"
 
 SEC("xdp")
 int prog(struct xdp_md *ctx)
 {
-	return bpf_get_current_pid_tgid() & 1;
+	__u32 buf = 0;
+	return bpf_skb_load_bytes(ctx, 0, &buf, 4) & 1;
 }

@@ -3,7 +3,7 @@
 #include "common.h"
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, __u32);
 	__type(value, __u64);
 	__uint(max_entries, 4);

@@ -1,5 +1,6 @@
-// stores through a stack pointer with a variable offset
+// stores through a stack pointer with a variable offset (root may: the bytes become unknown)
 // EXPECT: variable stack access
+// STRICT
 #include "common.h"
 
 SEC("xdp")
