@@ -35,6 +35,9 @@ public sealed class VerificationException : EbpfException
     /// <summary>The register (and stack) states at the failing instruction, like the kernel's log (<c>R1=ctx() R10=fp0</c>).</summary>
     public string? RegisterStates { get; }
 
+    /// <summary>The state log up to the failure when <see cref="VerifierOptions.Log"/> was set; else null.</summary>
+    public string? Log { get; init; }
+
     private static string Compose(string reason, int pc, string? text, SourceLine? line, string? states)
     {
         var where = pc < 0 ? "Verification failed" : $"Verification failed at PC {pc}" + (text is null ? string.Empty : $" ({text})");

@@ -84,6 +84,14 @@ internal sealed partial class Checker
             }
         }
 
+        // Atomics need natural alignment on every architecture (the kernel checks it strictly).
+        var baseReg = Reg(insn.Dst);
+        var address = Tnum.Add(baseReg.Var, Tnum.Const((ulong)(long)(insn.Offset + baseReg.Off)));
+        if ((address.Value & (ulong)(size - 1)) != 0 || (address.Mask & (ulong)(size - 1)) != 0)
+        {
+            throw Fail($"misaligned access off {address}+{insn.Offset} size {size}: atomic operations need an address aligned to {size} bytes");
+        }
+
         var old = MemAccess(insn.Dst, insn.Offset, size, write: false, value: default);
         MemAccess(insn.Dst, insn.Offset, size, write: true, RegState.UnknownOfSize(size));
         if (insn.Imm == Opcode.AtomicCmpXchg)

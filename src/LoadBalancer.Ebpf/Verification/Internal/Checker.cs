@@ -186,11 +186,22 @@ internal sealed partial class Checker
             }
         }
 
-        foreach (var e in states.Done)
+        var done = states.Done;
+        for (var i = 0; i < done.Count; i++)
         {
+            var e = done[i];
             if (StateComparer.Equal(e.State, _cur, pc, _shape, _options, exact: false))
             {
+                e.Hits++;
                 return true;
+            }
+
+            // Like the kernel: a state that keeps failing to prune is dropped so lists stay short.
+            if (++e.Misses > (e.Hits * 3) + 3)
+            {
+                done[i] = done[^1];
+                done.RemoveAt(done.Count - 1);
+                i--;
             }
         }
 
@@ -232,7 +243,7 @@ internal sealed partial class Checker
         }
 
         _log?.Append(CultureInfo.InvariantCulture, $"{pc}: {reason}\n");
-        return new VerificationException(reason, pc, text, line, states);
+        return new VerificationException(reason, pc, text, line, states) { Log = _log?.ToString() };
     }
 
     private int NewId() => ++_idGen;

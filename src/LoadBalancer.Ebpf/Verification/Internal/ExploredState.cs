@@ -16,4 +16,10 @@ internal sealed class ExploredState
 
     /// <summary>The prune point it was stored at.</summary>
     public int Pc;
+
+    /// <summary>Times it pruned a path.</summary>
+    public int Hits;
+
+    /// <summary>Times it was compared without pruning (the kernel evicts states that keep missing).</summary>
+    public int Misses;
 }
