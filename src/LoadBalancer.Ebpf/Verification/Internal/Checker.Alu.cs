@@ -141,9 +141,9 @@ internal sealed partial class Checker
         var d = insn.Dst;
         if (dst.IsPointer && src.IsPointer)
         {
-            if (op == Opcode.Sub && is64 && !_options.Strict)
+            if (op == Opcode.Sub && !_options.Strict)
             {
-                return RegState.UnknownScalar();
+                return is64 ? RegState.UnknownScalar() : RegState.UnknownOfSize(4);
             }
 
             throw Fail($"R{d} pointer {OpName(op)} pointer prohibited: only subtracting two pointers gives a number (privileged), any other combination of pointers is rejected");
@@ -151,6 +151,12 @@ internal sealed partial class Checker
 
         if (!is64)
         {
+            // 32-bit operations on pointers give meaningless numbers; root may subtract (data_end - data in 32 bits).
+            if (op == Opcode.Sub && !_options.Strict)
+            {
+                return RegState.UnknownOfSize(4);
+            }
+
             throw Fail($"R{d} 32-bit pointer arithmetic prohibited: use 64-bit arithmetic on pointers");
         }
 
