@@ -10,6 +10,11 @@ internal sealed partial class Checker
     {
         var pc = _cur.Pc;
         var target = pc + 1 + insn.Imm;
+        for (var i = 1; i <= 5; i++)
+        {
+            MarkRegRead(_cur.CurFrame, i);
+        }
+
         PushFrame(target, pc, callbackOf: -1);
         var caller = _cur.Frames[_cur.CurFrame - 1];
         var callee = Frame;
@@ -29,6 +34,8 @@ internal sealed partial class Checker
         var frameNo = _cur.CurFrame + 1;
         var callee = new FuncState { FrameNo = frameNo, CallSite = callSite, Subprog = _shape.SubprogOf[target], CallbackOf = callbackOf };
         callee.Regs[10] = RegState.Pointer(RegType.Stack, 0, frameNo);
+        _cur.RegWritten[frameNo] = ushort.MaxValue; // a new frame: nothing in it comes from before the call
+        _cur.SlotWritten[frameNo] = ulong.MaxValue;
         _cur.Frames[frameNo] = callee;
         _cur.CurFrame = frameNo;
         _cur.Pc = target;
@@ -70,6 +77,7 @@ internal sealed partial class Checker
                 caller.Regs[i] = RegState.NotInit;
             }
 
+            _cur.RegWritten[_cur.CurFrame] |= 0b11_1111;
             return false;
         }
 
@@ -220,6 +228,7 @@ internal sealed partial class Checker
         }
 
         ClobberCallerSaved();
+        _cur.RegWritten[_cur.CurFrame] |= 0b11_1111;
         _cur.Pc = pc + 1;
         if (proto.ChangesPacketData)
         {
@@ -472,6 +481,7 @@ internal sealed partial class Checker
                             continue;
                         }
 
+                        MarkSlotRead(reg.Aux, spi);
                         if (_options.Strict)
                         {
                             if (slot.Kinds[idx] == SlotKind.Invalid)

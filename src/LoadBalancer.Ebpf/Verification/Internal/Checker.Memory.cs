@@ -276,6 +276,14 @@ internal sealed partial class Checker
             }
 
             NoteDepth(reg.Aux, (int)-lo);
+            if (!write)
+            {
+                for (var b = (int)lo; b < hi; b++)
+                {
+                    MarkSlotRead(reg.Aux, (-b - 1) / 8);
+                }
+            }
+
             if (write)
             {
                 // Any byte of the range may be written: none of them keeps a known value or a spilled register.
@@ -328,9 +336,15 @@ internal sealed partial class Checker
         if (write)
         {
             StackWrite(frame, spi, first, size, value, isImmediate);
+            if (size == 8)
+            {
+                _cur.SlotWritten[reg.Aux] |= 1UL << spi;
+            }
+
             return default;
         }
 
+        MarkSlotRead(reg.Aux, spi);
         return StackRead(frame, spi, first, size, a);
     }
 

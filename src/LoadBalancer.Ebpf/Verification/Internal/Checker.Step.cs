@@ -15,10 +15,12 @@ internal sealed partial class Checker
             case Opcode.ClassAlu:
             case Opcode.ClassAlu64:
                 Alu(insn);
+                _cur.RegWritten[_cur.CurFrame] |= (ushort)(1 << insn.Dst);
                 _cur.Pc = pc + 1;
                 return false;
             case Opcode.ClassLdx:
                 Load(insn);
+                _cur.RegWritten[_cur.CurFrame] |= (ushort)(1 << insn.Dst);
                 _cur.Pc = pc + 1;
                 return false;
             case Opcode.ClassSt:
@@ -38,6 +40,7 @@ internal sealed partial class Checker
                 if (insn.Code == Opcode.Lddw)
                 {
                     Lddw(insn, _insns[pc + 1]);
+                    _cur.RegWritten[_cur.CurFrame] |= (ushort)(1 << insn.Dst);
                     _cur.Pc = pc + 2;
                     return false;
                 }
@@ -50,6 +53,7 @@ internal sealed partial class Checker
 
     private void CheckRead(int regno)
     {
+        MarkRegRead(_cur.CurFrame, regno);
         if (Reg(regno).Type == RegType.NotInit)
         {
             throw Fail(regno == 0 && _insns[_cur.Pc].Code == (Opcode.ClassJmp | Opcode.Exit)

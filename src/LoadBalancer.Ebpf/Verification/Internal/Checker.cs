@@ -190,9 +190,10 @@ internal sealed partial class Checker
         for (var i = 0; i < done.Count; i++)
         {
             var e = done[i];
-            if (StateComparer.Equal(e.State, _cur, pc, _shape, _options, exact: false))
+            if (StateComparer.Equal(e.State, _cur, pc, _shape, _options, exact: false, e.RegRead, e.SlotRead))
             {
                 e.Hits++;
+                PropagateLiveness(e);
                 return true;
             }
 
@@ -210,13 +211,103 @@ internal sealed partial class Checker
             return false;
         }
 
-        var entry = new ExploredState { State = _cur.Clone(), Parent = _cur.Parent, Hash = hash, Pc = pc };
+        var entry = new ExploredState
+        {
+            State = _cur.Clone(),
+            Parent = _cur.Parent,
+            Hash = hash,
+            Pc = pc,
+            SegmentRegWritten = (ushort[])_cur.RegWritten.Clone(),
+            SegmentSlotWritten = (ulong[])_cur.SlotWritten.Clone(),
+        };
+        Array.Clear(_cur.RegWritten);
+        Array.Clear(_cur.SlotWritten);
         _cur.Parent = entry;
         states.Add(entry);
         _statesStored++;
         _peakStates = Math.Max(_peakStates, _statesStored);
         _lastStoreProcessed = _processed;
         return false;
+    }
+
+    /// <summary>
+    /// A pruned path continues as the explored state did: whatever that state's paths read, this path
+    /// reads too, so its ancestors must keep those registers and slots (the kernel's propagate_liveness).
+    /// </summary>
+    private void PropagateLiveness(ExploredState explored)
+    {
+        for (var f = 0; f <= _cur.CurFrame; f++)
+        {
+            var regs = explored.RegRead[f];
+            for (var i = 0; i < FuncState.Registers; i++)
+            {
+                if ((regs & (1 << i)) != 0)
+                {
+                    MarkRegRead(f, i);
+                }
+            }
+
+            var slots = explored.SlotRead[f];
+            while (slots != 0)
+            {
+                var spi = System.Numerics.BitOperations.TrailingZeroCount(slots);
+                MarkSlotRead(f, spi);
+                slots &= slots - 1;
+            }
+        }
+    }
+
+    /// <summary>Records that the current path read register <paramref name="regno"/> of frame <paramref name="frame"/> (liveness for pruning).</summary>
+    private void MarkRegRead(int frame, int regno)
+    {
+        var bit = (ushort)(1 << regno);
+        if ((_cur.RegWritten[frame] & bit) != 0)
+        {
+            return;
+        }
+
+        for (var p = _cur.Parent; p is not null; p = p.Parent)
+        {
+            if (frame > p.State.CurFrame || (p.RegRead[frame] & bit) != 0)
+            {
+                return;
+            }
+
+            p.RegRead[frame] |= bit;
+            if ((p.SegmentRegWritten[frame] & bit) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Records that the current path read stack slot <paramref name="spi"/> of frame <paramref name="frame"/>.</summary>
+    private void MarkSlotRead(int frame, int spi)
+    {
+        if (spi is < 0 or >= Limits.Slots)
+        {
+            return;
+        }
+
+        var bit = 1UL << spi;
+        if ((_cur.SlotWritten[frame] & bit) != 0)
+        {
+            return;
+        }
+
+        for (var p = _cur.Parent; p is not null; p = p.Parent)
+        {
+            if (frame > p.State.CurFrame || (p.SlotRead[frame] & bit) != 0)
+            {
+                return;
+            }
+
+            p.SlotRead[frame] |= bit;
+            if ((p.SegmentSlotWritten[frame] & bit) != 0)
+            {
+                return;
+            }
+        }
     }
 
     private void LogInstruction()

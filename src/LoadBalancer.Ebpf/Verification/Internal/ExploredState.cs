@@ -17,6 +17,21 @@ internal sealed class ExploredState
     /// <summary>The prune point it was stored at.</summary>
     public int Pc;
 
+    /// <summary>
+    /// Per frame: registers some path below this state read before writing (the kernel's REG_LIVE_READ).
+    /// Final once the state is complete; only these are compared when pruning.
+    /// </summary>
+    public ushort[] RegRead = new ushort[Limits.MaxCallFrames];
+
+    /// <summary>Per frame: stack slots some path below read before fully writing.</summary>
+    public ulong[] SlotRead = new ulong[Limits.MaxCallFrames];
+
+    /// <summary>Per frame: registers written on the way from <see cref="Parent"/> to this state (they screen reads from the parent).</summary>
+    public ushort[] SegmentRegWritten = new ushort[Limits.MaxCallFrames];
+
+    /// <summary>Per frame: stack slots fully written on the way from <see cref="Parent"/> to this state.</summary>
+    public ulong[] SegmentSlotWritten = new ulong[Limits.MaxCallFrames];
+
     /// <summary>Times it pruned a path.</summary>
     public int Hits;
 

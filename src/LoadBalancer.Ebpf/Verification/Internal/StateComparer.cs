@@ -62,7 +62,7 @@ internal static class StateComparer
         return h.ToHashCode();
     }
 
-    public static bool Equal(VerifierState old, VerifierState cur, int pc, ProgramShape shape, VerifierOptions options, bool exact)
+    public static bool Equal(VerifierState old, VerifierState cur, int pc, ProgramShape shape, VerifierOptions options, bool exact, ushort[]? regRead = null, ulong[]? slotRead = null)
     {
         if (old.CurFrame != cur.CurFrame || old.Refs.Count != cur.Refs.Count)
         {
@@ -81,6 +81,11 @@ internal static class StateComparer
             }
 
             int live = f == old.CurFrame ? shape.LiveIn[pc] : CalleeSavedLive(shape, old.Frames[f + 1].CallSite);
+            if (regRead is not null)
+            {
+                live &= regRead[f];
+            }
+
             for (var i = 0; i < FuncState.Registers; i++)
             {
                 if ((live & (1 << i)) == 0)
@@ -94,7 +99,7 @@ internal static class StateComparer
                 }
             }
 
-            if (!StackSafe(of, cf, ids, options, exact))
+            if (!StackSafe(of, cf, ids, options, exact, slotRead?[f] ?? ulong.MaxValue))
             {
                 return false;
             }
@@ -149,11 +154,16 @@ internal static class StateComparer
         }
     }
 
-    private static bool StackSafe(FuncState old, FuncState cur, IdMap ids, VerifierOptions options, bool exact)
+    private static bool StackSafe(FuncState old, FuncState cur, IdMap ids, VerifierOptions options, bool exact, ulong slotsRead)
     {
         var n = Math.Max(old.Stack.Length, cur.Stack.Length);
         for (var s = 0; s < n; s++)
         {
+            if (s < 64 && (slotsRead & (1UL << s)) == 0)
+            {
+                continue;
+            }
+
             var os = old.SlotAt(s);
             var cs = cur.SlotAt(s);
             if (exact)

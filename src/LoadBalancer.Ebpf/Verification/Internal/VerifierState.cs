@@ -13,11 +13,25 @@ internal sealed class VerifierState
     /// <summary>The last explored state stored on this path (for branch counting).</summary>
     public ExploredState? Parent;
 
+    /// <summary>Per frame: registers written since <see cref="Parent"/> was stored (reads of others are reads of the parent's values).</summary>
+    public ushort[] RegWritten = new ushort[Limits.MaxCallFrames];
+
+    /// <summary>Per frame: stack slots fully written since <see cref="Parent"/> was stored.</summary>
+    public ulong[] SlotWritten = new ulong[Limits.MaxCallFrames];
+
     public FuncState Cur => Frames[CurFrame];
 
     public VerifierState Clone()
     {
-        var c = new VerifierState { CurFrame = CurFrame, Pc = Pc, Parent = Parent, Refs = [.. Refs] };
+        var c = new VerifierState
+        {
+            CurFrame = CurFrame,
+            Pc = Pc,
+            Parent = Parent,
+            Refs = [.. Refs],
+            RegWritten = (ushort[])RegWritten.Clone(),
+            SlotWritten = (ulong[])SlotWritten.Clone(),
+        };
         for (var i = 0; i <= CurFrame; i++)
         {
             c.Frames[i] = Frames[i].Clone();
