@@ -313,9 +313,12 @@ internal sealed partial class Checker
     private void CallCallback(HelperPrototype proto, int target, int mapIndex, MapDefinition? map)
     {
         // The callback runs as a bpf-to-bpf call from this instruction; when it returns, r0 is the helper's result.
+        // It may run any number of times, each run seeing what the previous one stored through its context
+        // pointer: every stack byte of every frame is made unknown first, so one verification covers them all.
         var pc = _cur.Pc;
         var caller = Frame;
         var ctxArg = caller.Regs[3];
+        ForgetStacks();
         PushFrame(target, pc, callbackOf: pc);
         var callee = Frame;
         if (proto.Name == "bpf_loop")
@@ -334,6 +337,27 @@ internal sealed partial class Checker
         for (var i = 0; i <= 5; i++)
         {
             caller.Regs[i] = RegState.NotInit;
+        }
+    }
+
+    /// <summary>Turns every written stack byte of every frame into an unknown byte (spilled registers are lost).</summary>
+    private void ForgetStacks()
+    {
+        for (var f = 0; f <= _cur.CurFrame; f++)
+        {
+            var stack = _cur.Frames[f].Stack;
+            for (var s = 0; s < stack.Length; s++)
+            {
+                for (var i = 0; i < 8; i++)
+                {
+                    if (stack[s].Kinds[i] != SlotKind.Invalid)
+                    {
+                        stack[s].Kinds[i] = SlotKind.Misc;
+                    }
+                }
+
+                stack[s].Spilled = default;
+            }
         }
     }
 

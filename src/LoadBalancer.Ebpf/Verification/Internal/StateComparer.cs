@@ -137,8 +137,9 @@ internal static class StateComparer
         switch (old.Type)
         {
             case RegType.Scalar:
-                if (old.Id != 0 && (cur.Id == 0 || !ids.Check(old.Id, cur.Id)))
+                if (old.Id != 0 && !ids.Check(old.Id, cur.Id == 0 ? ids.FreshId() : cur.Id))
                 {
+                    // Registers linked in the old state (bounds learned on one apply to the others) must be linked alike.
                     return false;
                 }
 
@@ -184,7 +185,9 @@ internal static class StateComparer
                 continue;
             }
 
-            if (os.IsSpill)
+            // A spilled number about which nothing is known says no more than unknown bytes.
+            var oldUnknownSpill = os.Kinds[0] == SlotKind.Spill && os.Spilled.Type == RegType.Scalar && os.Spilled.Var.IsUnknown && os.Spilled.Id == 0;
+            if (os.IsSpill && !oldUnknownSpill)
             {
                 if (!cs.IsSpill || !RegSafe(os.Spilled, cs.Spilled, ids, exact: false))
                 {
@@ -194,7 +197,7 @@ internal static class StateComparer
                 continue;
             }
 
-            if (os.Kinds[0] == SlotKind.Spill && (cs.Kinds[0] != SlotKind.Spill || !RegSafe(os.Spilled, cs.Spilled, ids, exact: false)))
+            if (os.Kinds[0] == SlotKind.Spill && !oldUnknownSpill && (cs.Kinds[0] != SlotKind.Spill || !RegSafe(os.Spilled, cs.Spilled, ids, exact: false)))
             {
                 // A partial spill (a scalar stored with a narrower width at the slot's start).
                 return false;
@@ -202,7 +205,7 @@ internal static class StateComparer
 
             for (var i = 0; i < 8; i++)
             {
-                var o = os.Kinds[i];
+                var o = oldUnknownSpill && os.Kinds[i] == SlotKind.Spill ? SlotKind.Misc : os.Kinds[i];
                 var c = cs.Kinds[i];
                 switch (o)
                 {
@@ -251,7 +254,16 @@ internal static class StateComparer
     {
         private readonly List<(int Old, int Cur)> _pairs = [];
 
-        public void Clear() => _pairs.Clear();
+        private int _fresh;
+
+        public void Clear()
+        {
+            _pairs.Clear();
+            _fresh = 0;
+        }
+
+        /// <summary>An id no register of the current state has (for an unlinked register).</summary>
+        public int FreshId() => --_fresh;
 
         public bool Check(int old, int cur)
         {
