@@ -32,6 +32,7 @@ internal sealed partial class Checker
     private int _processed;
     private int _statesStored;
     private int _peakStates;
+    private int _statesLive;
     private int _pruned;
     private int _idGen;
     private int _lastStoreProcessed;
@@ -202,6 +203,7 @@ internal sealed partial class Checker
             {
                 done[i] = done[^1];
                 done.RemoveAt(done.Count - 1);
+                _statesLive--;
                 i--;
             }
         }
@@ -225,7 +227,8 @@ internal sealed partial class Checker
         _cur.Parent = entry;
         states.Add(entry);
         _statesStored++;
-        _peakStates = Math.Max(_peakStates, _statesStored);
+        _statesLive++;
+        _peakStates = Math.Max(_peakStates, _statesLive);
         _lastStoreProcessed = _processed;
         return false;
     }
