@@ -206,4 +206,28 @@ public sealed class VerifierTests
         Assert.Contains("frame1:", result.Log, StringComparison.Ordinal);
         Assert.Contains("R0=2 R6=7", result.Log, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_stack_pointer_into_a_returned_function_cannot_be_used()
+    {
+        // main: r1 = fp-8; call f; r2 = *(u64 *)(r10 - 8); r0 = *(u64 *)(r2 + 0); exit
+        // f:    *(u64 *)(r10 - 8) = 0; r3 = r10; r3 += -8; *(u64 *)(r1 + 0) = r3; r0 = 0; exit
+        var call = new Instruction(Opcode.ClassJmp | Opcode.Call, 0, (byte)CallKind.Local, 0, 3);
+        var program = Program(
+            MovReg(R1, R10),
+            AddImm(R1, -8),
+            call,
+            Ldx(Opcode.SizeDW, R2, R10, -8),
+            Ldx(Opcode.SizeDW, R0, R2, 0),
+            Exit(),
+            St(Opcode.SizeDW, R10, -8, 0),
+            MovReg(R3, R10),
+            AddImm(R3, -8),
+            Stx(Opcode.SizeDW, R1, R3, 0),
+            MovImm(R0, 0),
+            Exit());
+        var ex = Assert.Throws<VerificationException>(() => Verify(program));
+        Assert.Equal(4, ex.InstructionIndex);
+        Assert.Contains("function that has returned", ex.Reason, StringComparison.Ordinal);
+    }
 }

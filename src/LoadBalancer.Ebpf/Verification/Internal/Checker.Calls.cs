@@ -268,7 +268,7 @@ internal sealed partial class Checker
     private bool TryConstKey(in RegState reg, int keySize, out ulong key)
     {
         key = 0;
-        if (reg.Type != RegType.Stack || !reg.Var.IsConst || keySize is not (1 or 2 or 4 or 8))
+        if (reg.Type != RegType.Stack || !reg.Var.IsConst || keySize is not (1 or 2 or 4 or 8) || reg.Aux > _cur.CurFrame)
         {
             return false;
         }
@@ -472,6 +472,7 @@ internal sealed partial class Checker
         {
             case RegType.Stack:
                 {
+                    RequireLiveFrame(regno, reg);
                     if (!reg.Var.IsConst)
                     {
                         throw Fail($"R{regno} variable stack pointer passed to {proto.Name}: use a constant offset from r10");

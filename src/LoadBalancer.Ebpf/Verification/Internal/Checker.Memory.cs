@@ -112,6 +112,7 @@ internal sealed partial class Checker
         switch (reg.Type)
         {
             case RegType.Stack:
+                RequireLiveFrame(regno, reg);
                 _access[pc] |= AccessRegions.Stack;
                 return StackAccess(regno, reg, off, size, write, value, isImmediate);
             case RegType.Ctx:
@@ -158,6 +159,15 @@ internal sealed partial class Checker
                 throw Fail($"R{regno} invalid mem access 'pkt_end': data_end marks the end of the packet and cannot be dereferenced; compare pointers with it instead");
             default:
                 throw Fail($"R{regno} invalid mem access '{StateFormatter.TypeName(reg.Type)}': this pointer cannot be dereferenced");
+        }
+    }
+
+    /// <summary>A stack pointer saved by a function that has returned points into a frame that no longer exists.</summary>
+    private void RequireLiveFrame(int regno, in RegState reg)
+    {
+        if (reg.Aux > _cur.CurFrame || _cur.Frames[reg.Aux] is null)
+        {
+            throw Fail($"R{regno} points into the stack of a function that has returned (frame {reg.Aux}); keep stack pointers only while their function runs");
         }
     }
 
