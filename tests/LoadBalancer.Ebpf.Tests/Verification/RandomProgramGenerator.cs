@@ -19,6 +19,7 @@ internal sealed class RandomProgramGenerator(int seed)
 
     private readonly Random _random = new(seed);
     private readonly List<int> _exitJumps = [];
+    private readonly List<int> _calls = [];
 
     public static Instruction[] Prologue(bool forInterpreter) => forInterpreter
         ?
@@ -36,6 +37,33 @@ internal sealed class RandomProgramGenerator(int seed)
 
     public Instruction[] Next()
     {
+        var withSubprogram = _random.Next(4) == 0;
+        _calls.Clear();
+        var main = Body(allowCalls: withSubprogram);
+        var calls = new List<int>(_calls);
+        var program = new List<Instruction>(Prologue(forInterpreter: false));
+        program.AddRange(main);
+        program.Add(new Instruction(Opcode.ClassAlu64 | Opcode.Mov | Opcode.SourceK, 0, 0, 0, _random.Next(0, 4)));
+        program.Add(new Instruction(Opcode.ClassJmp | Opcode.Exit, 0, 0, 0, 0));
+        if (withSubprogram)
+        {
+            var start = program.Count;
+            program.AddRange(Body(allowCalls: false));
+            program.Add(new Instruction(Opcode.ClassAlu64 | Opcode.Mov | Opcode.SourceK, 0, 0, 0, _random.Next(0, 4)));
+            program.Add(new Instruction(Opcode.ClassJmp | Opcode.Exit, 0, 0, 0, 0));
+            foreach (var at in calls)
+            {
+                var pc = PrologueLength + at;
+                program[pc] = program[pc] with { Imm = start - (pc + 1) };
+            }
+        }
+
+        return [.. program];
+    }
+
+    /// <summary>A random function body; its bounds checks jump to the instruction after it (the epilogue).</summary>
+    private List<Instruction> Body(bool allowCalls)
+    {
         var length = _random.Next(4, 40);
         var body = new List<Instruction>();
         _exitJumps.Clear();
@@ -49,21 +77,23 @@ internal sealed class RandomProgramGenerator(int seed)
 
         while (body.Count < length)
         {
+            if (allowCalls && _random.Next(10) == 0)
+            {
+                _calls.Add(body.Count);
+                body.Add(new Instruction(Opcode.ClassJmp | Opcode.Call, 0, (byte)CallKind.Local, 0, 0));
+                continue;
+            }
+
             Emit(body, length);
         }
 
-        // Bounds checks jump to the epilogue.
         foreach (var at in _exitJumps)
         {
             var insn = body[at];
             body[at] = insn with { Offset = (short)(body.Count - at - 1) };
         }
 
-        var program = new List<Instruction>(Prologue(forInterpreter: false));
-        program.AddRange(body);
-        program.Add(new Instruction(Opcode.ClassAlu64 | Opcode.Mov | Opcode.SourceK, 0, 0, 0, _random.Next(0, 4)));
-        program.Add(new Instruction(Opcode.ClassJmp | Opcode.Exit, 0, 0, 0, 0));
-        return [.. program];
+        return body;
     }
 
     private byte Reg(bool allowR10 = false) => (byte)(allowR10 && _random.Next(6) == 0 ? 10 : _random.Next(0, 10));
