@@ -230,4 +230,21 @@ public sealed class VerifierTests
         Assert.Equal(4, ex.InstructionIndex);
         Assert.Contains("function that has returned", ex.Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_stack_pointer_with_an_unbounded_variable_offset_cannot_be_read()
+    {
+        // r0 = ktime >> 1 (0..2^63-1); r3 = r10 + 64 + r0; r0 = *(u8 *)(r3 - 63): the upper bound overflows 64 bits.
+        var program = Program(
+            Call(5),
+            new Instruction(Opcode.ClassAlu64 | Opcode.Rsh | Opcode.SourceK, 0, 0, 0, 1),
+            MovReg(R3, R10),
+            AddImm(R3, 64),
+            new Instruction(Opcode.ClassAlu64 | Opcode.Add | Opcode.SourceX, 3, 0, 0, 0),
+            Ldx(Opcode.SizeB, R0, R3, -63),
+            Exit());
+        var ex = Assert.Throws<VerificationException>(() => Verify(program));
+        Assert.Equal(5, ex.InstructionIndex);
+        Assert.Contains("unbounded variable-offset read from stack", ex.Reason, StringComparison.Ordinal);
+    }
 }

@@ -273,6 +273,11 @@ internal sealed partial class Checker
         var frame = _cur.Frames[reg.Aux];
         if (!reg.Var.IsConst)
         {
+            if (reg.SMax >= Limits.MaxVarOff || reg.SMin <= -Limits.MaxVarOff)
+            {
+                throw Fail($"invalid unbounded variable-offset {(write ? "write to" : "read from")} stack R{regno}: bound the index (e.g. 'i &= 63') before using it");
+            }
+
             var lo = (long)off + reg.Off + reg.SMin;
             var hi = (long)off + reg.Off + reg.SMax + size;
             if (lo < -Limits.MaxStack || hi > 0 || reg.SMin > reg.SMax)
