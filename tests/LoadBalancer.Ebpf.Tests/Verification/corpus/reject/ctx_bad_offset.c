@@ -1,0 +1,10 @@
+// ctx bad offset
+// EXPECT: invalid bpf_context access
+#include "common.h"
+
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{
+	asm volatile("r0 = *(u32 *)(r1 + 2)" ::: "r0");
+	return XDP_PASS;
+}

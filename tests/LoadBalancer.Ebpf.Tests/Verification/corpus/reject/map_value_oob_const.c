@@ -1,0 +1,20 @@
+// value is 8 bytes, reads bytes 8-15
+// EXPECT: invalid access to map value
+#include "common.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, 4);
+} counters SEC(".maps");
+
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{
+	__u32 key = 0;
+	__u64 *v = bpf_map_lookup_elem(&counters, &key);
+	if (!v)
+		return XDP_DROP;
+	return v[1];
+}

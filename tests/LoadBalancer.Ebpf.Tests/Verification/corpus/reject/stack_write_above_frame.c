@@ -1,0 +1,10 @@
+// stack write above frame
+// EXPECT: invalid write to stack
+#include "common.h"
+
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{
+	asm volatile("r1 = 0; *(u64 *)(r10 + 0) = r1" ::: "r1");
+	return XDP_PASS;
+}
