@@ -340,6 +340,28 @@ public sealed unsafe class RunContext : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// The region that allows the access (the same answer as <see cref="Check"/>), for engines that
+    /// cache the last region hit themselves (the JIT keeps it in registers).
+    /// </summary>
+    internal bool TryFindRegion(ulong address, ulong size, bool write, out ulong start, out ulong length)
+    {
+        var regions = _regions;
+        for (var i = 0; i < _count; i++)
+        {
+            if (regions[i].Contains(address, size, write))
+            {
+                start = regions[i].Start;
+                length = regions[i].Length;
+                return true;
+            }
+        }
+
+        start = 0;
+        length = 0;
+        return false;
+    }
+
     private void Append(MemoryRegion region)
     {
         if (_count == _regions.Length)

@@ -1,0 +1,306 @@
+using System.Buffers.Binary;
+using System.Reflection;
+using System.Reflection.Emit;
+using LoadBalancer.Ebpf.Execution;
+using LoadBalancer.Ebpf.Helpers;
+using LoadBalancer.Ebpf.Isa;
+
+namespace LoadBalancer.Ebpf.Jit.Internal;
+
+/// <summary>
+/// Emits one <see cref="FunctionLayout"/> as a static IL method
+/// <c>ulong f(RunContext ctx, JitState* st, int depth, ulong r0, ..., ulong r9)</c> returning r0:
+/// registers are the arguments, r10 a local; hot code in instruction order, fault and slow paths
+/// after it. Memory accesses check a cached read region and a cached writable region in locals and
+/// fall back to <see cref="JitRuntime"/>; stack accesses through r10 with a constant in-frame offset,
+/// and accesses the caller marks proven safe, are emitted without checks.
+/// </summary>
+internal sealed partial class FunctionEmitter
+{
+    private const int FirstRegArg = 3;
+    private const short ArgCtx = 0;
+    private const short ArgState = 1;
+    private const short ArgDepth = 2;
+
+    private readonly ILGenerator _il;
+    private readonly BpfProgram _program;
+    private readonly Instruction[] _code;
+    private readonly ulong[] _lddw;
+    private readonly FunctionLayout _layout;
+    private readonly bool[]? _provenSafe;
+    private readonly IReadOnlyDictionary<int, MethodBuilder> _methods;
+    private readonly ConstantPool _pool;
+    private readonly HashSet<Assembly> _accessed;
+    private readonly Label[] _labels;
+    private readonly List<(Label Label, Action Emit)> _cold = [];
+    private readonly LocalBuilder _executed;
+    private readonly LocalBuilder _budget;
+    private readonly LocalBuilder _fp;
+    private readonly LocalBuilder _address;
+    private readonly LocalBuilder _offset;
+    private readonly LocalBuilder _readStart;
+    private readonly LocalBuilder _readLength;
+    private readonly LocalBuilder _writeStart;
+    private readonly LocalBuilder _writeLength;
+    private Label _returnZero;
+
+    public FunctionEmitter(
+        MethodBuilder method,
+        BpfProgram program,
+        FunctionLayout layout,
+        bool[]? provenSafe,
+        IReadOnlyDictionary<int, MethodBuilder> methods,
+        ConstantPool pool,
+        HashSet<Assembly> accessed)
+    {
+        _il = method.GetILGenerator(64 + (layout.Pcs.Length * 24));
+        _program = program;
+        _code = program.SlotArray;
+        _lddw = program.LddwValues;
+        _layout = layout;
+        _provenSafe = provenSafe;
+        _methods = methods;
+        _pool = pool;
+        _accessed = accessed;
+        _labels = new Label[_code.Length];
+        _executed = _il.DeclareLocal(typeof(long));
+        _budget = _il.DeclareLocal(typeof(long));
+        _fp = _il.DeclareLocal(typeof(ulong));
+        _address = _il.DeclareLocal(typeof(ulong));
+        _offset = _il.DeclareLocal(typeof(ulong));
+        _readStart = _il.DeclareLocal(typeof(ulong));
+        _readLength = _il.DeclareLocal(typeof(ulong));
+        _writeStart = _il.DeclareLocal(typeof(ulong));
+        _writeLength = _il.DeclareLocal(typeof(ulong));
+    }
+
+    /// <summary>The parameter types of every emitted function.</summary>
+    public static Type[] ParameterTypes { get; } =
+    [
+        typeof(RunContext), typeof(JitState).MakePointerType(), typeof(int),
+        typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong),
+        typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong),
+    ];
+
+    public void Emit()
+    {
+        foreach (var pc in _layout.Pcs)
+        {
+            _labels[pc] = _il.DefineLabel();
+        }
+
+        _returnZero = _il.DefineLabel();
+        EmitPrologue();
+        _il.Emit(OpCodes.Br, _labels[_layout.Entry]);
+        foreach (var pc in _layout.Pcs)
+        {
+            _il.MarkLabel(_labels[pc]);
+            if (_layout.IsLeader[pc])
+            {
+                EmitBlockEntry(pc);
+            }
+
+            EmitInstruction(pc);
+        }
+
+        // Cold code: slow paths and run endings (stubs may add further stubs).
+        for (var i = 0; i < _cold.Count; i++)
+        {
+            _il.MarkLabel(_cold[i].Label);
+            _cold[i].Emit();
+        }
+
+        _il.MarkLabel(_returnZero);
+        _il.Emit(OpCodes.Ldc_I8, 0L);
+        _il.Emit(OpCodes.Ret);
+    }
+
+    private void EmitPrologue()
+    {
+        // r10 = stack top - depth * frame size
+        LoadState(nameof(JitState.StackTop));
+        _il.Emit(OpCodes.Ldarg_2);
+        _il.Emit(OpCodes.Conv_I8);
+        _il.Emit(OpCodes.Ldc_I8, (long)RunContext.StackFrameSize);
+        _il.Emit(OpCodes.Mul);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Stloc, _fp);
+        LoadState(nameof(JitState.Executed));
+        _il.Emit(OpCodes.Stloc, _executed);
+        LoadState(nameof(JitState.Budget));
+        _il.Emit(OpCodes.Stloc, _budget);
+        ReloadReadCache();
+        ReloadWriteCache();
+    }
+
+    private void EmitBlockEntry(int pc)
+    {
+        if (_layout.IsLoopHeader[pc])
+        {
+            // The interpreter stops when the next instruction would exceed the budget.
+            _il.Emit(OpCodes.Ldloc, _executed);
+            _il.Emit(OpCodes.Ldloc, _budget);
+            _il.Emit(OpCodes.Bge, Cold(() => EmitEnd(RunStatus.BudgetExhausted, pc, false)));
+        }
+
+        _il.Emit(OpCodes.Ldloc, _executed);
+        _il.Emit(OpCodes.Ldc_I8, (long)_layout.BlockLength[pc]);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Stloc, _executed);
+    }
+
+    private void EmitInstruction(int pc)
+    {
+        var ins = _code[pc];
+        switch (Opcode.Class(ins.Code))
+        {
+            case Opcode.ClassAlu64:
+                EmitAlu(ins, true);
+                break;
+            case Opcode.ClassAlu:
+                EmitAlu(ins, false);
+                break;
+            case Opcode.ClassJmp:
+            case Opcode.ClassJmp32:
+                EmitJump(pc, ins);
+                break;
+            case Opcode.ClassLd:
+                if (ins.Code == Opcode.Lddw)
+                {
+                    _il.Emit(OpCodes.Ldc_I8, (long)_lddw[pc]);
+                    StoreReg(ins.Dst);
+                }
+                else
+                {
+                    EmitPacketLoad(pc, ins);
+                }
+
+                break;
+            case Opcode.ClassLdx:
+                EmitLoad(pc, ins);
+                break;
+            case Opcode.ClassSt:
+                EmitStore(pc, ins, false);
+                break;
+            default:
+                if (Opcode.Mode(ins.Code) == Opcode.ModeAtomic)
+                {
+                    EmitAtomic(pc, ins);
+                }
+                else
+                {
+                    EmitStore(pc, ins, true);
+                }
+
+                break;
+        }
+    }
+
+    // ---- registers, state, exact counts, cold stubs ----
+
+    private void LoadReg(int reg)
+    {
+        if (reg == 10)
+        {
+            _il.Emit(OpCodes.Ldloc, _fp);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Ldarg_S, (byte)(FirstRegArg + reg));
+        }
+    }
+
+    private void StoreReg(int reg) => _il.Emit(OpCodes.Starg_S, (byte)(FirstRegArg + reg));
+
+    private static FieldInfo StateField(string name) => typeof(JitState).GetField(name)!;
+
+    private void LoadState(string field)
+    {
+        _il.Emit(OpCodes.Ldarg_1);
+        _il.Emit(OpCodes.Ldfld, StateField(field));
+    }
+
+    private void ReloadReadCache()
+    {
+        LoadState(nameof(JitState.ReadStart));
+        _il.Emit(OpCodes.Stloc, _readStart);
+        LoadState(nameof(JitState.ReadLength));
+        _il.Emit(OpCodes.Stloc, _readLength);
+    }
+
+    private void ReloadWriteCache()
+    {
+        LoadState(nameof(JitState.WriteStart));
+        _il.Emit(OpCodes.Stloc, _writeStart);
+        LoadState(nameof(JitState.WriteLength));
+        _il.Emit(OpCodes.Stloc, _writeLength);
+    }
+
+    /// <summary>Pushes the exact instruction count up to and including <paramref name="pc"/>.</summary>
+    private void LoadExact(int pc)
+    {
+        _il.Emit(OpCodes.Ldloc, _executed);
+        if (_layout.After[pc] != 0)
+        {
+            _il.Emit(OpCodes.Ldc_I8, (long)_layout.After[pc]);
+            _il.Emit(OpCodes.Sub);
+        }
+    }
+
+    private Label Cold(Action emit)
+    {
+        var label = _il.DefineLabel();
+        _cold.Add((label, emit));
+        return label;
+    }
+
+    /// <summary>Ends the run at <paramref name="pc"/> (address from the address local when <paramref name="withAddress"/>) and returns 0.</summary>
+    private void EmitEnd(RunStatus status, int pc, bool withAddress, int size = 0, bool write = false)
+    {
+        _il.Emit(OpCodes.Ldarg_1);
+        _il.Emit(OpCodes.Ldc_I4, (int)status);
+        _il.Emit(OpCodes.Ldc_I4, pc);
+        LoadExact(pc);
+        if (withAddress)
+        {
+            _il.Emit(OpCodes.Ldloc, _address);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Ldc_I8, 0L);
+        }
+
+        _il.Emit(OpCodes.Ldc_I4, size);
+        _il.Emit(write ? OpCodes.Ldc_I4_1 : OpCodes.Ldc_I4_0);
+        _il.Emit(OpCodes.Call, typeof(JitRuntime).GetMethod(nameof(JitRuntime.End))!);
+        _il.Emit(OpCodes.Br, _returnZero);
+    }
+
+    private void EmitEndWithConstantAddress(RunStatus status, int pc, ulong address)
+    {
+        _il.Emit(OpCodes.Ldarg_1);
+        _il.Emit(OpCodes.Ldc_I4, (int)status);
+        _il.Emit(OpCodes.Ldc_I4, pc);
+        LoadExact(pc);
+        _il.Emit(OpCodes.Ldc_I8, (long)address);
+        _il.Emit(OpCodes.Ldc_I4_0);
+        _il.Emit(OpCodes.Ldc_I4_0);
+        _il.Emit(OpCodes.Call, typeof(JitRuntime).GetMethod(nameof(JitRuntime.End))!);
+        _il.Emit(OpCodes.Br, _returnZero);
+    }
+
+    private static MethodInfo Method(Type type, string name, params Type[] args) =>
+        type.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance, args)
+        ?? throw new InvalidOperationException($"{type.Name}.{name} not found");
+
+    private static MethodInfo Getter(Type type, string name) =>
+        type.GetProperty(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)!.GetMethod!;
+
+    private static MethodInfo ReverseEndianness(Type type) => Method(typeof(BinaryPrimitives), nameof(BinaryPrimitives.ReverseEndianness), type);
+
+    private static MethodInfo Ops(string name) => typeof(JitOps).GetMethod(name)!;
+
+    private static MethodInfo Runtime(string name) => typeof(JitRuntime).GetMethod(name)!;
+
+    private static MethodInfo HelperInvoke => typeof(HelperFunction).GetMethod("Invoke")!;
+}
