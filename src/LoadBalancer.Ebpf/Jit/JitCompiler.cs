@@ -112,6 +112,7 @@ public static class JitCompiler
             JitConstants.Release(token);
         }
 
+        var emitted = watch.Elapsed;
         MethodInfo? main = null;
         foreach (var entry in methods.Keys)
         {
@@ -123,6 +124,6 @@ public static class JitCompiler
             }
         }
 
-        return new JitProgram(program, created, main!, methods.Count, ilBytes, watch.Elapsed);
+        return new JitProgram(program, created, main!, methods.Count, ilBytes, watch.Elapsed) { EmitTime = emitted };
     }
 }

@@ -40,6 +40,9 @@ public sealed unsafe class JitProgram : IExecutableProgram
     /// <summary>Wall time of <see cref="JitCompiler.Compile"/>: IL emission plus native code generation.</summary>
     public TimeSpan CompileTime { get; }
 
+    /// <summary>Part of <see cref="CompileTime"/> spent producing IL and loading the type (the rest is the .NET JIT).</summary>
+    public TimeSpan EmitTime { get; internal init; }
+
     /// <summary>The emitted type (its assembly is collectible), for tests that check unloading.</summary>
     internal Type EmittedType => _type;
 
@@ -73,5 +76,5 @@ public sealed unsafe class JitProgram : IExecutableProgram
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"JIT {Program.Name}: {FunctionCount} functions, {IlBytes} B IL, compiled in {CompileTime.TotalMilliseconds:F1} ms";
+    public override string ToString() => $"JIT {Program.Name}: {FunctionCount} functions, {IlBytes} B IL, compiled in {CompileTime.TotalMilliseconds:F1} ms (IL {EmitTime.TotalMilliseconds:F1} ms)";
 }

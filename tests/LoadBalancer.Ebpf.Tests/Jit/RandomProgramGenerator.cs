@@ -58,7 +58,10 @@ internal sealed class RandomProgramGenerator
     /// <summary>True when the last program may loop forever (run it with a small budget).</summary>
     public bool MayLoopForever { get; private set; }
 
-    public Instruction[] Generate()
+    public Instruction[] Generate() => Generate(0);
+
+    /// <summary>A program of at least <paramref name="minimumSlots"/> slots (more body segments).</summary>
+    public Instruction[] Generate(int minimumSlots)
     {
         _slots.Clear();
         _calls.Clear();
@@ -89,7 +92,7 @@ internal sealed class RandomProgramGenerator
         }
 
         var segments = _random.Next(2, 7);
-        for (var s = 0; s < segments; s++)
+        for (var s = 0; s < segments || _slots.Count < minimumSlots - 20; s++)
         {
             switch (_random.Next(6))
             {

@@ -46,12 +46,12 @@ internal sealed partial class FunctionEmitter
                 {
                     LoadReg(ins.Src);
                     _il.Emit(OpCodes.Conv_I4);
-                    _il.Emit(OpCodes.Ldc_I4, mask);
+                    EmitI4(mask);
                     _il.Emit(OpCodes.And);
                 }
                 else
                 {
-                    _il.Emit(OpCodes.Ldc_I4, ins.Imm & mask);
+                    EmitI4(ins.Imm & mask);
                 }
 
                 _il.Emit(op == Opcode.Lsh ? OpCodes.Shl : op == Opcode.Rsh ? OpCodes.Shr_Un : OpCodes.Shr);
@@ -96,7 +96,7 @@ internal sealed partial class FunctionEmitter
         }
         else
         {
-            _il.Emit(OpCodes.Ldc_I8, (long)ins.Imm);
+            EmitI8((long)ins.Imm);
         }
     }
 
@@ -109,7 +109,7 @@ internal sealed partial class FunctionEmitter
         }
         else
         {
-            _il.Emit(OpCodes.Ldc_I4, ins.Imm);
+            EmitI4(ins.Imm);
         }
     }
 
@@ -117,7 +117,7 @@ internal sealed partial class FunctionEmitter
     {
         if (!isReg)
         {
-            _il.Emit(OpCodes.Ldc_I8, is64 ? (long)ins.Imm : (long)(uint)ins.Imm);
+            EmitI8(is64 ? (long)ins.Imm : (long)(uint)ins.Imm);
             StoreReg(ins.Dst);
             return;
         }
@@ -207,7 +207,7 @@ internal sealed partial class FunctionEmitter
         {
             if (!mod)
             {
-                _il.Emit(OpCodes.Ldc_I8, 0L);
+                EmitI8(0L);
                 StoreReg(dst);
             }
             else if (!is64)
@@ -225,7 +225,7 @@ internal sealed partial class FunctionEmitter
         {
             if (mod)
             {
-                _il.Emit(OpCodes.Ldc_I8, 0L);
+                EmitI8(0L);
             }
             else
             {
@@ -249,12 +249,12 @@ internal sealed partial class FunctionEmitter
         LoadReg(dst);
         if (is64)
         {
-            _il.Emit(OpCodes.Ldc_I8, divisor);
+            EmitI8(divisor);
         }
         else
         {
             _il.Emit(OpCodes.Conv_U4);
-            _il.Emit(OpCodes.Ldc_I4, (int)divisor);
+            EmitI4((int)divisor);
         }
 
         _il.Emit(signed ? (mod ? OpCodes.Rem : OpCodes.Div) : (mod ? OpCodes.Rem_Un : OpCodes.Div_Un));

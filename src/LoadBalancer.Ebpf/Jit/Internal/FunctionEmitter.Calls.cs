@@ -45,7 +45,7 @@ internal sealed partial class FunctionEmitter
         _il.Emit(OpCodes.Ldarg_0);
         _il.Emit(OpCodes.Ldsfld, _pool.Field(_program, typeof(BpfProgram)));
         _il.Emit(OpCodes.Ldarg_2);
-        _il.Emit(OpCodes.Ldc_I4, pc);
+        EmitI4(pc);
         LoadExact(pc);
         _il.Emit(OpCodes.Call, Method(typeof(RunContext), nameof(RunContext.EnterHelper), typeof(BpfProgram), typeof(int), typeof(int), typeof(long)));
         EmitInvokeHelper(helper);
@@ -99,7 +99,7 @@ internal sealed partial class FunctionEmitter
         _il.Emit(OpCodes.Call, Getter(typeof(RunContext), nameof(RunContext.Executed)));
         if (_layout.After[pc] != 0)
         {
-            _il.Emit(OpCodes.Ldc_I8, (long)_layout.After[pc]);
+            EmitI8((long)_layout.After[pc]);
             _il.Emit(OpCodes.Add);
         }
 
@@ -128,7 +128,7 @@ internal sealed partial class FunctionEmitter
             _il.MarkLabel(end);
             _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldarg_1);
-            _il.Emit(OpCodes.Ldc_I4, pc);
+            EmitI4(pc);
             LoadExact(pc);
             _il.Emit(OpCodes.Call, Runtime(nameof(JitRuntime.EndPending)));
             _il.Emit(OpCodes.Br, _returnZero);
@@ -143,7 +143,7 @@ internal sealed partial class FunctionEmitter
         _il.Emit(OpCodes.Ldarg_0);
         _il.Emit(OpCodes.Ldarg_1);
         _il.Emit(OpCodes.Ldarg_2);
-        _il.Emit(OpCodes.Ldc_I4, pc);
+        EmitI4(pc);
         LoadExact(pc);
         LoadReg(ins.Dst);
         for (var reg = 1; reg <= 5; reg++)
@@ -161,7 +161,7 @@ internal sealed partial class FunctionEmitter
     private void EmitLocalCall(int pc, int target)
     {
         _il.Emit(OpCodes.Ldarg_2);
-        _il.Emit(OpCodes.Ldc_I4, RunContext.MaxFrames - 1);
+        EmitI4(RunContext.MaxFrames - 1);
         _il.Emit(OpCodes.Bge, Cold(() => EmitEnd(RunStatus.CallDepthExceeded, pc, false)));
         _il.Emit(OpCodes.Ldarg_1);
         LoadExact(pc);
@@ -192,7 +192,7 @@ internal sealed partial class FunctionEmitter
         LoadState(nameof(JitState.Executed));
         if (_layout.After[pc] != 0)
         {
-            _il.Emit(OpCodes.Ldc_I8, (long)_layout.After[pc]);
+            EmitI8((long)_layout.After[pc]);
             _il.Emit(OpCodes.Add);
         }
 
@@ -208,7 +208,7 @@ internal sealed partial class FunctionEmitter
             _il.Emit(OpCodes.Ldarg_2);
             _il.Emit(OpCodes.Brtrue, callee);
             _il.Emit(OpCodes.Ldarg_1);
-            _il.Emit(OpCodes.Ldc_I4, pc);
+            EmitI4(pc);
             LoadExact(pc);
             LoadReg(0);
             _il.Emit(OpCodes.Call, Runtime(nameof(JitRuntime.Exit)));

@@ -20,26 +20,32 @@ internal sealed partial class FunctionEmitter
         LoadReg(baseReg);
         if (offset != 0)
         {
-            _il.Emit(OpCodes.Ldc_I8, (long)offset);
+            EmitI8((long)offset);
             _il.Emit(OpCodes.Add);
         }
     }
 
-    /// <summary>Branches to <paramref name="miss"/> unless [address, +size) lies in the cached region.</summary>
-    private void EmitCacheCheck(LocalBuilder start, LocalBuilder length, int size, Label miss)
+    /// <summary>Branches to <paramref name="miss"/> unless the address is within the cached region's limit (any size fits).</summary>
+    private void EmitCacheCheck(LocalBuilder start, LocalBuilder limit, Label miss)
     {
         _il.Emit(OpCodes.Ldloc, _address);
         _il.Emit(OpCodes.Ldloc, start);
         _il.Emit(OpCodes.Sub);
-        _il.Emit(OpCodes.Stloc, _offset);
-        _il.Emit(OpCodes.Ldloc, _offset);
-        _il.Emit(OpCodes.Ldloc, length);
+        _il.Emit(OpCodes.Ldloc, limit);
         _il.Emit(OpCodes.Bge_Un, miss);
-        _il.Emit(OpCodes.Ldloc, length);
-        _il.Emit(OpCodes.Ldloc, _offset);
-        _il.Emit(OpCodes.Sub);
-        _il.Emit(OpCodes.Ldc_I8, (long)size);
-        _il.Emit(OpCodes.Blt_Un, miss);
+    }
+
+    /// <summary>Calls a miss handler (address, [value,] packed fault, exact count); returns 0 from the function when it faulted.</summary>
+    private void EmitMiss(string handler, int pc, int size, bool write, Action? pushValue = null)
+    {
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldarg_1);
+        _il.Emit(OpCodes.Ldloc, _address);
+        pushValue?.Invoke();
+        EmitI4(JitRuntime.Pack(pc, RunStatus.MemoryFault, size, write));
+        LoadExact(pc);
+        _il.Emit(OpCodes.Call, Runtime(handler));
+        _il.Emit(OpCodes.Brfalse, _returnZero);
     }
 
     private void EmitLoad(int pc, Instruction ins)
@@ -59,12 +65,7 @@ internal sealed partial class FunctionEmitter
         var done = _il.DefineLabel();
         var miss = Cold(() =>
         {
-            _il.Emit(OpCodes.Ldarg_0);
-            _il.Emit(OpCodes.Ldarg_1);
-            _il.Emit(OpCodes.Ldloc, _address);
-            _il.Emit(OpCodes.Ldc_I4, size);
-            _il.Emit(OpCodes.Call, Runtime(nameof(JitRuntime.LoadMiss)));
-            _il.Emit(OpCodes.Brfalse, Cold(() => EmitEnd(RunStatus.MemoryFault, pc, true, size, false)));
+            EmitMiss(nameof(JitRuntime.LoadMiss), pc, size, false);
             ReloadReadCache();
             LoadState(nameof(JitState.Value));
             if (signed)
@@ -76,7 +77,7 @@ internal sealed partial class FunctionEmitter
             StoreReg(ins.Dst);
             _il.Emit(OpCodes.Br, done);
         });
-        EmitCacheCheck(_readStart, _readLength, size, miss);
+        EmitCacheCheck(_readStart, _readLimit, miss);
         _il.Emit(OpCodes.Ldloc, _address);
         EmitRead(size, signed);
         StoreReg(ins.Dst);
@@ -127,25 +128,21 @@ internal sealed partial class FunctionEmitter
         var done = _il.DefineLabel();
         var miss = Cold(() =>
         {
-            _il.Emit(OpCodes.Ldarg_0);
-            _il.Emit(OpCodes.Ldarg_1);
-            _il.Emit(OpCodes.Ldloc, _address);
-            _il.Emit(OpCodes.Ldc_I4, size);
-            if (fromRegister)
+            EmitMiss(nameof(JitRuntime.StoreMiss), pc, size, true, () =>
             {
-                LoadReg(ins.Src);
-            }
-            else
-            {
-                _il.Emit(OpCodes.Ldc_I8, (long)ins.Imm);
-            }
-
-            _il.Emit(OpCodes.Call, Runtime(nameof(JitRuntime.StoreMiss)));
-            _il.Emit(OpCodes.Brfalse, Cold(() => EmitEnd(RunStatus.MemoryFault, pc, true, size, true)));
+                if (fromRegister)
+                {
+                    LoadReg(ins.Src);
+                }
+                else
+                {
+                    EmitI8(ins.Imm);
+                }
+            });
             ReloadWriteCache();
             _il.Emit(OpCodes.Br, done);
         });
-        EmitCacheCheck(_writeStart, _writeLength, size, miss);
+        EmitCacheCheck(_writeStart, _writeLimit, miss);
         _il.Emit(OpCodes.Ldloc, _address);
         _il.Emit(OpCodes.Conv_U);
         EmitWrite(ins, fromRegister, size);
@@ -165,11 +162,11 @@ internal sealed partial class FunctionEmitter
         }
         else if (size < 8)
         {
-            _il.Emit(OpCodes.Ldc_I4, ins.Imm);
+            EmitI4(ins.Imm);
         }
         else
         {
-            _il.Emit(OpCodes.Ldc_I8, (long)ins.Imm);
+            EmitI8((long)ins.Imm);
         }
 
         if (size > 1)
@@ -206,25 +203,20 @@ internal sealed partial class FunctionEmitter
             var ok = _il.DefineLabel();
             var miss = Cold(() =>
             {
-                _il.Emit(OpCodes.Ldarg_0);
-                _il.Emit(OpCodes.Ldarg_1);
-                _il.Emit(OpCodes.Ldloc, _address);
-                _il.Emit(OpCodes.Ldc_I4, size);
-                _il.Emit(OpCodes.Call, Runtime(nameof(JitRuntime.AtomicMiss)));
-                _il.Emit(OpCodes.Brfalse, Cold(() => EmitEnd(RunStatus.MemoryFault, pc, true, size, true)));
+                EmitMiss(nameof(JitRuntime.AtomicMiss), pc, size, true);
                 ReloadWriteCache();
                 _il.Emit(OpCodes.Br, ok);
             });
-            EmitCacheCheck(_writeStart, _writeLength, size, miss);
+            EmitCacheCheck(_writeStart, _writeLimit, miss);
             _il.MarkLabel(ok);
             _il.Emit(OpCodes.Ldloc, _address);
-            _il.Emit(OpCodes.Ldc_I8, (long)(size - 1));
+            EmitI8((long)(size - 1));
             _il.Emit(OpCodes.And);
             _il.Emit(OpCodes.Brtrue, Cold(() => EmitEnd(RunStatus.MisalignedAtomic, pc, true, size, true)));
         }
 
         _il.Emit(OpCodes.Ldloc, _address);
-        _il.Emit(OpCodes.Ldc_I4, ins.Imm);
+        EmitI4(ins.Imm);
         LoadReg(ins.Src);
         LoadReg(0);
         _il.Emit(OpCodes.Call, Ops(size == 8 ? nameof(JitOps.Atomic64) : nameof(JitOps.Atomic32)));
@@ -247,7 +239,7 @@ internal sealed partial class FunctionEmitter
         var size = Opcode.SizeInBytes(Opcode.Size(ins.Code));
         _il.Emit(OpCodes.Ldarg_0);
         _il.Emit(OpCodes.Ldarg_1);
-        _il.Emit(OpCodes.Ldc_I4, ins.Imm);
+        EmitI4(ins.Imm);
         if (Opcode.Mode(ins.Code) == Opcode.ModeInd)
         {
             LoadReg(ins.Src);
@@ -255,8 +247,8 @@ internal sealed partial class FunctionEmitter
             _il.Emit(OpCodes.Add);
         }
 
-        _il.Emit(OpCodes.Ldc_I4, size);
-        _il.Emit(OpCodes.Ldc_I4, pc);
+        EmitI4(size);
+        EmitI4(pc);
         LoadExact(pc);
         _il.Emit(OpCodes.Call, Runtime(nameof(JitRuntime.LoadPacket)));
         StoreReg(0);

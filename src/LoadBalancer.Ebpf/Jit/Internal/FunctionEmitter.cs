@@ -37,11 +37,10 @@ internal sealed partial class FunctionEmitter
     private readonly LocalBuilder _budget;
     private readonly LocalBuilder _fp;
     private readonly LocalBuilder _address;
-    private readonly LocalBuilder _offset;
     private readonly LocalBuilder _readStart;
-    private readonly LocalBuilder _readLength;
+    private readonly LocalBuilder _readLimit;
     private readonly LocalBuilder _writeStart;
-    private readonly LocalBuilder _writeLength;
+    private readonly LocalBuilder _writeLimit;
     private Label _returnZero;
 
     public FunctionEmitter(
@@ -67,11 +66,10 @@ internal sealed partial class FunctionEmitter
         _budget = _il.DeclareLocal(typeof(long));
         _fp = _il.DeclareLocal(typeof(ulong));
         _address = _il.DeclareLocal(typeof(ulong));
-        _offset = _il.DeclareLocal(typeof(ulong));
         _readStart = _il.DeclareLocal(typeof(ulong));
-        _readLength = _il.DeclareLocal(typeof(ulong));
+        _readLimit = _il.DeclareLocal(typeof(ulong));
         _writeStart = _il.DeclareLocal(typeof(ulong));
-        _writeLength = _il.DeclareLocal(typeof(ulong));
+        _writeLimit = _il.DeclareLocal(typeof(ulong));
     }
 
     /// <summary>The parameter types of every emitted function.</summary>
@@ -111,7 +109,7 @@ internal sealed partial class FunctionEmitter
         }
 
         _il.MarkLabel(_returnZero);
-        _il.Emit(OpCodes.Ldc_I8, 0L);
+        EmitI8(0L);
         _il.Emit(OpCodes.Ret);
     }
 
@@ -121,7 +119,7 @@ internal sealed partial class FunctionEmitter
         LoadState(nameof(JitState.StackTop));
         _il.Emit(OpCodes.Ldarg_2);
         _il.Emit(OpCodes.Conv_I8);
-        _il.Emit(OpCodes.Ldc_I8, (long)RunContext.StackFrameSize);
+        EmitI8((long)RunContext.StackFrameSize);
         _il.Emit(OpCodes.Mul);
         _il.Emit(OpCodes.Sub);
         _il.Emit(OpCodes.Stloc, _fp);
@@ -144,7 +142,7 @@ internal sealed partial class FunctionEmitter
         }
 
         _il.Emit(OpCodes.Ldloc, _executed);
-        _il.Emit(OpCodes.Ldc_I8, (long)_layout.BlockLength[pc]);
+        EmitI8((long)_layout.BlockLength[pc]);
         _il.Emit(OpCodes.Add);
         _il.Emit(OpCodes.Stloc, _executed);
     }
@@ -167,7 +165,7 @@ internal sealed partial class FunctionEmitter
             case Opcode.ClassLd:
                 if (ins.Code == Opcode.Lddw)
                 {
-                    _il.Emit(OpCodes.Ldc_I8, (long)_lddw[pc]);
+                    EmitI8((long)_lddw[pc]);
                     StoreReg(ins.Dst);
                 }
                 else
@@ -212,7 +210,12 @@ internal sealed partial class FunctionEmitter
 
     private void StoreReg(int reg) => _il.Emit(OpCodes.Starg_S, (byte)(FirstRegArg + reg));
 
-    private static FieldInfo StateField(string name) => typeof(JitState).GetField(name)!;
+    private static readonly Dictionary<string, FieldInfo> StateFields = typeof(JitState).GetFields().ToDictionary(f => f.Name);
+    private static readonly Dictionary<string, MethodInfo> RuntimeMethods = typeof(JitRuntime).GetMethods().Where(m => m.IsStatic).ToDictionary(m => m.Name);
+    private static readonly Dictionary<string, MethodInfo> OpsMethods = typeof(JitOps).GetMethods().Where(m => m.IsStatic).ToDictionary(m => m.Name);
+    private static readonly MethodInfo FaultMethod = RuntimeMethods[nameof(JitRuntime.Fault)];
+
+    private static FieldInfo StateField(string name) => StateFields[name];
 
     private void LoadState(string field)
     {
@@ -224,16 +227,16 @@ internal sealed partial class FunctionEmitter
     {
         LoadState(nameof(JitState.ReadStart));
         _il.Emit(OpCodes.Stloc, _readStart);
-        LoadState(nameof(JitState.ReadLength));
-        _il.Emit(OpCodes.Stloc, _readLength);
+        LoadState(nameof(JitState.ReadLimit));
+        _il.Emit(OpCodes.Stloc, _readLimit);
     }
 
     private void ReloadWriteCache()
     {
         LoadState(nameof(JitState.WriteStart));
         _il.Emit(OpCodes.Stloc, _writeStart);
-        LoadState(nameof(JitState.WriteLength));
-        _il.Emit(OpCodes.Stloc, _writeLength);
+        LoadState(nameof(JitState.WriteLimit));
+        _il.Emit(OpCodes.Stloc, _writeLimit);
     }
 
     /// <summary>Pushes the exact instruction count up to and including <paramref name="pc"/>.</summary>
@@ -242,7 +245,7 @@ internal sealed partial class FunctionEmitter
         _il.Emit(OpCodes.Ldloc, _executed);
         if (_layout.After[pc] != 0)
         {
-            _il.Emit(OpCodes.Ldc_I8, (long)_layout.After[pc]);
+            EmitI8((long)_layout.After[pc]);
             _il.Emit(OpCodes.Sub);
         }
     }
@@ -258,8 +261,7 @@ internal sealed partial class FunctionEmitter
     private void EmitEnd(RunStatus status, int pc, bool withAddress, int size = 0, bool write = false)
     {
         _il.Emit(OpCodes.Ldarg_1);
-        _il.Emit(OpCodes.Ldc_I4, (int)status);
-        _il.Emit(OpCodes.Ldc_I4, pc);
+        EmitI4(JitRuntime.Pack(pc, status, size, write));
         LoadExact(pc);
         if (withAddress)
         {
@@ -267,26 +269,62 @@ internal sealed partial class FunctionEmitter
         }
         else
         {
-            _il.Emit(OpCodes.Ldc_I8, 0L);
+            EmitI8(0);
         }
 
-        _il.Emit(OpCodes.Ldc_I4, size);
-        _il.Emit(write ? OpCodes.Ldc_I4_1 : OpCodes.Ldc_I4_0);
-        _il.Emit(OpCodes.Call, typeof(JitRuntime).GetMethod(nameof(JitRuntime.End))!);
+        _il.Emit(OpCodes.Call, FaultMethod);
         _il.Emit(OpCodes.Br, _returnZero);
     }
 
     private void EmitEndWithConstantAddress(RunStatus status, int pc, ulong address)
     {
         _il.Emit(OpCodes.Ldarg_1);
-        _il.Emit(OpCodes.Ldc_I4, (int)status);
-        _il.Emit(OpCodes.Ldc_I4, pc);
+        EmitI4(JitRuntime.Pack(pc, status, 0, false));
         LoadExact(pc);
-        _il.Emit(OpCodes.Ldc_I8, (long)address);
-        _il.Emit(OpCodes.Ldc_I4_0);
-        _il.Emit(OpCodes.Ldc_I4_0);
-        _il.Emit(OpCodes.Call, typeof(JitRuntime).GetMethod(nameof(JitRuntime.End))!);
+        EmitI8((long)address);
+        _il.Emit(OpCodes.Call, FaultMethod);
         _il.Emit(OpCodes.Br, _returnZero);
+    }
+
+    /// <summary>Pushes a 64-bit constant in the shortest IL form.</summary>
+    private void EmitI8(long value)
+    {
+        if (value is >= int.MinValue and <= int.MaxValue)
+        {
+            EmitI4((int)value);
+            _il.Emit(OpCodes.Conv_I8);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Ldc_I8, value);
+        }
+    }
+
+    /// <summary>Pushes a 32-bit constant in the shortest IL form.</summary>
+    private void EmitI4(int value)
+    {
+        switch (value)
+        {
+            case -1: _il.Emit(OpCodes.Ldc_I4_M1); return;
+            case 0: _il.Emit(OpCodes.Ldc_I4_0); return;
+            case 1: _il.Emit(OpCodes.Ldc_I4_1); return;
+            case 2: _il.Emit(OpCodes.Ldc_I4_2); return;
+            case 3: _il.Emit(OpCodes.Ldc_I4_3); return;
+            case 4: _il.Emit(OpCodes.Ldc_I4_4); return;
+            case 5: _il.Emit(OpCodes.Ldc_I4_5); return;
+            case 6: _il.Emit(OpCodes.Ldc_I4_6); return;
+            case 7: _il.Emit(OpCodes.Ldc_I4_7); return;
+            case 8: _il.Emit(OpCodes.Ldc_I4_8); return;
+        }
+
+        if (value is >= sbyte.MinValue and <= sbyte.MaxValue)
+        {
+            _il.Emit(OpCodes.Ldc_I4_S, (sbyte)value);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Ldc_I4, value);
+        }
     }
 
     private static MethodInfo Method(Type type, string name, params Type[] args) =>
@@ -298,9 +336,9 @@ internal sealed partial class FunctionEmitter
 
     private static MethodInfo ReverseEndianness(Type type) => Method(typeof(BinaryPrimitives), nameof(BinaryPrimitives.ReverseEndianness), type);
 
-    private static MethodInfo Ops(string name) => typeof(JitOps).GetMethod(name)!;
+    private static MethodInfo Ops(string name) => OpsMethods[name];
 
-    private static MethodInfo Runtime(string name) => typeof(JitRuntime).GetMethod(name)!;
+    private static MethodInfo Runtime(string name) => RuntimeMethods[name];
 
     private static MethodInfo HelperInvoke => typeof(HelperFunction).GetMethod("Invoke")!;
 }

@@ -12,13 +12,22 @@ namespace LoadBalancer.Ebpf.Jit.Internal;
 /// </summary>
 internal static unsafe class JitRuntime
 {
-    /// <summary>A load of <paramref name="size"/> bytes missed the cached region: reads into <see cref="JitState.Value"/>.</summary>
-    public static bool LoadMiss(RunContext context, JitState* st, ulong address, int size)
+    /// <summary>Fault information packed into one constant: pc, status, access size, write.</summary>
+    public static int Pack(int pc, RunStatus status, int size, bool write) => (pc << 8) | ((int)status << 5) | (size << 1) | (write ? 1 : 0);
+
+    private static ulong Limit(ulong length) => length > 7 ? length - 7 : 0;
+
+    /// <summary>
+    /// A load missed the cached region: reads into <see cref="JitState.Value"/> and caches the region;
+    /// false after recording a memory fault.
+    /// </summary>
+    public static bool LoadMiss(RunContext context, JitState* st, ulong address, int packed, long executed)
     {
+        var size = (packed >> 1) & 15;
         if (context.TryFindRegion(address, (ulong)size, false, out var start, out var length))
         {
             st->ReadStart = start;
-            st->ReadLength = length;
+            st->ReadLimit = Limit(length);
             st->Value = size switch
             {
                 1 => *(byte*)address,
@@ -35,16 +44,18 @@ internal static unsafe class JitRuntime
             return true;
         }
 
+        Fault(st, packed, executed, address);
         return false;
     }
 
-    /// <summary>A store missed the cached writable region: stores (or translates a context store).</summary>
-    public static bool StoreMiss(RunContext context, JitState* st, ulong address, int size, ulong value)
+    /// <summary>A store missed the cached writable region: stores (or translates a context store); false after recording a fault.</summary>
+    public static bool StoreMiss(RunContext context, JitState* st, ulong address, ulong value, int packed, long executed)
     {
+        var size = (packed >> 1) & 15;
         if (context.TryFindRegion(address, (ulong)size, true, out var start, out var length))
         {
             st->WriteStart = start;
-            st->WriteLength = length;
+            st->WriteLimit = Limit(length);
             switch (size)
             {
                 case 1: *(byte*)address = (byte)value; break;
@@ -56,21 +67,33 @@ internal static unsafe class JitRuntime
             return true;
         }
 
-        return context.TryStoreContext(address, size, value);
+        if (context.TryStoreContext(address, size, value))
+        {
+            return true;
+        }
+
+        Fault(st, packed, executed, address);
+        return false;
     }
 
-    /// <summary>An atomic missed the cached writable region: finds the region (no context translation).</summary>
-    public static bool AtomicMiss(RunContext context, JitState* st, ulong address, int size)
+    /// <summary>An atomic missed the cached writable region: finds the region (no context translation); false after recording a fault.</summary>
+    public static bool AtomicMiss(RunContext context, JitState* st, ulong address, int packed, long executed)
     {
+        var size = (packed >> 1) & 15;
         if (!context.TryFindRegion(address, (ulong)size, true, out var start, out var length))
         {
+            Fault(st, packed, executed, address);
             return false;
         }
 
         st->WriteStart = start;
-        st->WriteLength = length;
+        st->WriteLimit = Limit(length);
         return true;
     }
+
+    /// <summary>Ends the run as <paramref name="packed"/> (see <see cref="Pack"/>) says.</summary>
+    public static void Fault(JitState* st, int packed, long executed, ulong address) =>
+        End(st, (RunStatus)((packed >> 5) & 7), packed >> 8, executed, address, (packed >> 1) & 15, (packed & 1) != 0);
 
     /// <summary>Ends the run with a fault; a budget already used up wins, as in the interpreter.</summary>
     public static void End(JitState* st, RunStatus status, int pc, long executed, ulong address, int size, bool write)
@@ -182,8 +205,8 @@ internal static unsafe class JitRuntime
     {
         var target = context.TailCallTarget!;
         context.CompleteTailCall(target.ContextLayout);
-        st->ReadLength = 0;
-        st->WriteLength = 0;
+        st->ReadLimit = 0;
+        st->WriteLimit = 0;
         var jit = JitCompiler.GetOrCompile(target);
         return jit.Invoke(context, st, depth, r0, r1, r2, r3, r4, r5, r6, r7, r8, r9);
     }

@@ -15,10 +15,11 @@ internal struct JitState
     public long Executed;
     public long Budget;
     public ulong StackTop;
+    /// <summary>The cached region for loads: an access at offset t from the start is inside when t &lt; ReadLimit (length - 7, so every size fits).</summary>
     public ulong ReadStart;
-    public ulong ReadLength;
+    public ulong ReadLimit;
     public ulong WriteStart;
-    public ulong WriteLength;
+    public ulong WriteLimit;
 
     /// <summary>The value a slow-path load read.</summary>
     public ulong Value;
