@@ -115,12 +115,13 @@ public sealed unsafe class BpfProgram
     public int FunctionIndex(ulong address)
     {
         var offset = address - (ulong)Code;
-        if (offset >= (ulong)_slots.Length * Instruction.Size || offset % Instruction.Size != 0)
+        var stride = (ulong)sizeof(Instruction); // the managed struct's size, not the 8-byte encoding
+        if (offset >= (ulong)_slots.Length * stride || offset % stride != 0)
         {
             return -1;
         }
 
-        var index = (int)(offset / Instruction.Size);
+        var index = (int)(offset / stride);
         return _isCallback[index] ? index : -1;
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using LoadBalancer.Ebpf.Helpers;
 
 namespace LoadBalancer.Ebpf.Execution;
 
@@ -32,7 +33,11 @@ public sealed unsafe class RunContext : IDisposable
     private const int ContextSlot = 0;
     private const int PacketSlot = 1;
     private const int StackSlot = 2;
-    private const int FixedSlots = 3;
+    private const int ScratchSlot = 3;
+    private const int FixedSlots = 4;
+
+    /// <summary>Bytes of helper scratch memory per call frame (keys handed to callbacks).</summary>
+    public const int ScratchPerFrame = 512;
 
     private const byte PendingNone = 0;
     private const byte PendingAbort = 1;
@@ -47,6 +52,7 @@ public sealed unsafe class RunContext : IDisposable
     private int _count = FixedSlots;
     private int _lastHit = StackSlot;
     private byte* _stack;
+    private byte* _scratch;
 
     /// <summary>Creates a context with its own zeroed native stack and no context or packet memory.</summary>
     public RunContext()
@@ -54,7 +60,25 @@ public sealed unsafe class RunContext : IDisposable
         _stack = (byte*)NativeMemory.AlignedAlloc(StackSize, 64);
         NativeMemory.Clear(_stack, StackSize);
         _regions[StackSlot] = new MemoryRegion((ulong)_stack, StackSize, true);
+        _scratch = (byte*)NativeMemory.AlignedAlloc(ScratchPerFrame * MaxFrames, 64);
+        NativeMemory.Clear(_scratch, ScratchPerFrame * MaxFrames);
+        _regions[ScratchSlot] = new MemoryRegion((ulong)_scratch, ScratchPerFrame * MaxFrames, false);
     }
+
+    /// <summary>
+    /// The maps whose handles helpers accept (<c>lddw</c> map references resolve to
+    /// <see cref="Maps.BpfMap.Handle"/>); a handle not registered here is refused with -EINVAL, so a
+    /// bad map argument never dereferences arbitrary memory. Set by the object runtime.
+    /// </summary>
+    public MapRegistry? Maps { get; set; }
+
+    /// <summary>
+    /// Native scratch memory (read-only to programs) where helpers place data they hand to callbacks,
+    /// e.g. the key <c>bpf_for_each_map_elem</c> passes; <see cref="ScratchPerFrame"/> bytes for frame
+    /// <paramref name="depth"/>.
+    /// </summary>
+    public Span<byte> Scratch(int depth) =>
+        new(_scratch + ((uint)depth % MaxFrames * ScratchPerFrame), ScratchPerFrame);
 
     /// <summary>Instructions one run may execute before it stops with <see cref="RunStatus.BudgetExhausted"/>.</summary>
     public long InstructionBudget { get; set; } = DefaultInstructionBudget;
@@ -133,10 +157,23 @@ public sealed unsafe class RunContext : IDisposable
     /// <summary>Lets every run access a range until <see cref="ClearPersistentRegions"/> (e.g. a map's whole value arena, globals).</summary>
     public void AddPersistentRegion(ulong start, ulong length, bool writable)
     {
-        _count = _persistentEnd;
-        Append(new MemoryRegion(start, length, writable));
-        _persistentEnd = _count;
+        // Kept sorted by start (binary search in CheckSlow) and before the current run's regions,
+        // which stay valid (a helper may add one mid-run).
+        Append(default);
+        var at = _persistentEnd;
+        while (at > FixedSlots && _regions[at - 1].Start > start)
+        {
+            at--;
+        }
+
+        Array.Copy(_regions, at, _regions, at + 1, _count - 1 - at);
+        _regions[at] = new MemoryRegion(start, length, writable);
+        _persistentEnd++;
+        _lastHit = StackSlot;
     }
+
+    /// <summary>Number of persistent regions added (diagnostics).</summary>
+    public int PersistentRegionCount => _persistentEnd - FixedSlots;
 
     /// <summary>Removes every region added with <see cref="AddPersistentRegion"/> (and the current run's regions).</summary>
     public void ClearPersistentRegions()
@@ -328,7 +365,48 @@ public sealed unsafe class RunContext : IDisposable
     private bool CheckSlow(ulong address, ulong size, bool write)
     {
         var regions = _regions;
-        for (var i = 0; i < _count; i++)
+        for (var i = 0; i < FixedSlots; i++)
+        {
+            if (regions[i].Contains(address, size, write))
+            {
+                _lastHit = i;
+                return true;
+            }
+        }
+
+        // Persistent regions (map values: possibly hundreds) are sorted by start: the candidate is the
+        // last one starting at or below the address.
+        int lo = FixedSlots, hi = _persistentEnd - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (regions[mid].Start <= address)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        if (hi >= FixedSlots && regions[hi].Contains(address, size, write))
+        {
+            _lastHit = hi;
+            return true;
+        }
+
+        // Per-run regions, then (overlapping persistent regions) everything once more.
+        for (var i = _persistentEnd; i < _count; i++)
+        {
+            if (regions[i].Contains(address, size, write))
+            {
+                _lastHit = i;
+                return true;
+            }
+        }
+
+        for (var i = FixedSlots; i < _persistentEnd; i++)
         {
             if (regions[i].Contains(address, size, write))
             {
@@ -346,20 +424,16 @@ public sealed unsafe class RunContext : IDisposable
     /// </summary>
     internal bool TryFindRegion(ulong address, ulong size, bool write, out ulong start, out ulong length)
     {
-        var regions = _regions;
-        for (var i = 0; i < _count; i++)
+        if (!CheckSlow(address, size, write))
         {
-            if (regions[i].Contains(address, size, write))
-            {
-                start = regions[i].Start;
-                length = regions[i].Length;
-                return true;
-            }
+            start = 0;
+            length = 0;
+            return false;
         }
 
-        start = 0;
-        length = 0;
-        return false;
+        start = _regions[_lastHit].Start;
+        length = _regions[_lastHit].Length;
+        return true;
     }
 
     private void Append(MemoryRegion region)
@@ -380,6 +454,9 @@ public sealed unsafe class RunContext : IDisposable
             NativeMemory.AlignedFree(_stack);
             _stack = null;
             _regions[StackSlot] = default;
+            NativeMemory.AlignedFree(_scratch);
+            _scratch = null;
+            _regions[ScratchSlot] = default;
         }
 
         GC.SuppressFinalize(this);
@@ -391,6 +468,7 @@ public sealed unsafe class RunContext : IDisposable
         if (_stack != null)
         {
             NativeMemory.AlignedFree(_stack);
+            NativeMemory.AlignedFree(_scratch);
         }
     }
 }

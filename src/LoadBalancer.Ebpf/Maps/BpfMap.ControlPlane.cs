@@ -72,7 +72,7 @@ public abstract unsafe partial class BpfMap
     /// <exception cref="MapException">Key/value size wrong, flags refused (EEXIST, ENOENT), map full (E2BIG)...</exception>
     public void Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, UpdateFlags flags = UpdateFlags.Any)
     {
-        int rc = TryUpdateCore(key, value, flags);
+        int rc = TryUpdate(key, value, flags);
         if (rc != 0)
         {
             throw UpdateFailed(rc, flags);
@@ -164,7 +164,7 @@ public abstract unsafe partial class BpfMap
 
         for (int i = 0; i < count; i++)
         {
-            int rc = TryUpdateCore(keys.Slice(i * KeySize, KeySize), values.Slice(i * valueSize, valueSize), flags);
+            int rc = TryUpdate(keys.Slice(i * KeySize, KeySize), values.Slice(i * valueSize, valueSize), flags);
             if (rc != 0)
             {
                 throw new MapException(Name, $"batch update stopped at element {i} of {count} ({i} applied): {BpfErrno.Name(rc)}", -rc);
@@ -190,6 +190,22 @@ public abstract unsafe partial class BpfMap
     }
 
     private const int MaxIterations = 64 << 20;
+
+    /// <summary>
+    /// <see cref="Update(ReadOnlySpan{byte}, ReadOnlySpan{byte}, UpdateFlags)"/> with bpf(2)
+    /// <c>BPF_MAP_UPDATE_ELEM</c> results instead of exceptions: 0 or a negated errno (BPF_F_LOCK is
+    /// refused first with -EINVAL, as the syscall does for values without a bpf_spin_lock). Sizes are
+    /// still checked with <see cref="MapException"/>.
+    /// </summary>
+    public int TryUpdate(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, UpdateFlags flags = UpdateFlags.Any) =>
+        (flags & UpdateFlags.Lock) != 0 ? CheckedLockRefusal(key) : TryUpdateCore(key, value, flags);
+
+    private int CheckedLockRefusal(ReadOnlySpan<byte> key)
+    {
+        ThrowIfDisposed();
+        CheckKey(key);
+        return -BpfErrno.EINVAL;
+    }
 
     private int TryUpdateCore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, UpdateFlags flags)
     {
@@ -354,7 +370,7 @@ public abstract unsafe partial class BpfMap
 
         for (int i = 0; i < keys.Length; i++)
         {
-            int rc = TryUpdateCore(Bytes(keys[i]), Bytes(values[i]), flags);
+            int rc = TryUpdate(Bytes(keys[i]), Bytes(values[i]), flags);
             if (rc != 0)
             {
                 throw new MapException(Name, $"batch update stopped at element {i} of {keys.Length} ({i} applied): {BpfErrno.Name(rc)}", -rc);

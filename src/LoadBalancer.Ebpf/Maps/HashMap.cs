@@ -10,9 +10,10 @@ namespace LoadBalancer.Ebpf.Maps;
 /// elements, inserting into a full map fails with -E2BIG. Open addressing with SIMD tag probing over
 /// shards (a map of 8192 entries or more is split into up to 64 shards, each with its own writer lock,
 /// so writers of different keys rarely contend); lookups are lock-free. A replaced or deleted element's
-/// memory is not reused while a worker that entered <see cref="MapReaders"/> before the removal is still
-/// inside, nor before at least <c>clamp(shard share / 32, 8, 256)</c> further allocations in its shard;
-/// a value pointer from <see cref="Lookup"/> always points into the map's memory.
+/// memory is not reused before at least <c>clamp(shard share / 32, 64, 256)</c> further allocations in
+/// its shard, and after a control-plane write not while a worker that entered <see cref="MapReaders"/>
+/// before the removal is still inside; a value pointer from <see cref="Lookup"/> always points into
+/// the map's memory.
 /// </summary>
 /// <remarks>
 /// With several shards each holds its share of <c>max_entries</c> plus a slack of about four standard
@@ -122,7 +123,7 @@ public unsafe class HashMap : BpfMap
         max < 8192 ? 1 : (int)Math.Min(64, BitOperations.RoundUpToPowerOf2((uint)(max / 4096) + 1) / 2);
 
     internal static (int Quarantine, int Slack) Reserve(int share, int shards, bool lru) =>
-        (Math.Clamp(share / 32, 8, 256), lru || shards == 1 ? 0 : (4 * (int)Math.Sqrt(share)) + 16);
+        (Math.Clamp(share / 32, 64, 256), lru || shards == 1 ? 0 : (4 * (int)Math.Sqrt(share)) + 16);
 
     /// <summary>Native bytes a map of this definition will hold (for the factory's memory cap).</summary>
     internal static long EstimateBytes(MapDefinition definition, int cpus)
@@ -201,7 +202,20 @@ public unsafe class HashMap : BpfMap
         }
 
         ulong hash = KeyHash.Hash(key, KeySize, _seed);
-        return _shards[(int)(hash >> 32) & _shardMask].Upsert(key, (uint)hash, value, flags, mode, cpu, self, _counter);
+        var shard = _shards[(int)(hash >> 32) & _shardMask];
+        while (true)
+        {
+            int rc = shard.Upsert(key, (uint)hash, value, flags, mode, cpu, self, _counter, out long waitFor);
+            if (rc != HashShard.Retry)
+            {
+                return rc;
+            }
+
+            if (!MapReaders.WaitFor(waitFor))
+            {
+                return -BpfErrno.ENOMEM;
+            }
+        }
     }
 
     /// <inheritdoc />

@@ -18,6 +18,7 @@ namespace LoadBalancer.Ebpf.Maps;
 public sealed unsafe class LpmTrieMap : BpfMap
 {
     private readonly int _dataSize;
+    private readonly int _words;
     private readonly int _maxPrefix;
     private readonly int _stride;
     private readonly byte* _values;
@@ -32,10 +33,11 @@ public sealed unsafe class LpmTrieMap : BpfMap
         : base(definition, cpuCount)
     {
         _dataSize = KeySize - 4;
+        _words = (_dataSize + 7) / 8;
         _maxPrefix = _dataSize * 8;
         _stride = (ValueSize + 7) & ~7;
         int max = (int)definition.MaxEntries;
-        int quarantine = Math.Clamp(max / 32, 8, 256);
+        int quarantine = Math.Clamp(max / 32, 64, 256);
         _capacity = max + quarantine + 1;
         _values = (byte*)NativeMemory.AlignedAlloc((nuint)((long)_capacity * _stride), 64);
         NativeMemory.Clear(_values, (nuint)((long)_capacity * _stride));
@@ -53,13 +55,19 @@ public sealed unsafe class LpmTrieMap : BpfMap
     public override long NativeBytes => ((long)_capacity * _stride) + sizeof(MapHeader);
 
     /// <inheritdoc />
-    public override long ManagedBytes => _free.ManagedBytes + (Count * (64L + _dataSize));
+    public override long ManagedBytes => _free.ManagedBytes + (Count * (_words > 2 ? 96L + (8 * _words) : 64L));
 
     /// <inheritdoc />
     public override byte* Lookup(byte* key, int cpu)
     {
         uint prefix = Unsafe.ReadUnaligned<uint>(key);
-        byte* data = key + 4;
+        if (prefix > (uint)_maxPrefix)
+        {
+            return null;
+        }
+
+        ulong* data = stackalloc ulong[_words];
+        LoadWords(key + 4, data);
         Node? node = Volatile.Read(ref _root);
         Node? found = null;
         while (node is not null)
@@ -93,15 +101,36 @@ public sealed unsafe class LpmTrieMap : BpfMap
     /// <inheritdoc />
     protected override int UpdateFromControlPlane(byte* key, byte* value, ulong flags) => UpdateCore(key, value, flags, -1);
 
+    private const int Retry = int.MinValue;
+
     private int UpdateCore(byte* key, byte* value, ulong flags, int self)
     {
+        while (true)
+        {
+            int rc = TryUpdate(key, value, flags, self, out long waitFor);
+            if (rc != Retry)
+            {
+                return rc;
+            }
+
+            if (!MapReaders.WaitFor(waitFor))
+            {
+                return -BpfErrno.ENOMEM;
+            }
+        }
+    }
+
+    private int TryUpdate(byte* key, byte* value, ulong flags, int self, out long waitFor)
+    {
+        waitFor = 0;
         uint prefix = Unsafe.ReadUnaligned<uint>(key);
         if (flags > (ulong)UpdateFlags.Exist || prefix > (uint)_maxPrefix)
         {
             return -BpfErrno.EINVAL;
         }
 
-        byte* data = key + 4;
+        ulong* data = stackalloc ulong[_words];
+        LoadWords(key + 4, data);
         lock (_lock)
         {
             Node? parent = null;
@@ -140,13 +169,19 @@ public sealed unsafe class LpmTrieMap : BpfMap
             }
 
             int slot = _free.Allocate(self);
-            if (slot < 0)
+            if (slot == FreeList.Full)
             {
-                return slot == -1 ? -BpfErrno.ENOSPC : -BpfErrno.ENOMEM;
+                return -BpfErrno.ENOSPC;
+            }
+
+            if (slot == FreeList.MustWait)
+            {
+                waitFor = _free.HeadRetired;
+                return Retry;
             }
 
             Buffer.MemoryCopy(value, _values + ((nint)slot * _stride), ValueSize, ValueSize);
-            var fresh = new Node((int)prefix, new ReadOnlySpan<byte>(data, _dataSize), slot);
+            var fresh = new Node((int)prefix, data, _words, slot);
             if (exact)
             {
                 fresh.Left = node!.Left;
@@ -171,7 +206,7 @@ public sealed unsafe class LpmTrieMap : BpfMap
             }
             else if (match == prefix)
             {
-                if (Bit(node.Data, match))
+                if (node.Bit(match))
                 {
                     fresh.Right = node;
                 }
@@ -184,7 +219,7 @@ public sealed unsafe class LpmTrieMap : BpfMap
             }
             else
             {
-                var intermediate = new Node(match, node.Data, -1) { Intermediate = true };
+                var intermediate = new Node(match, node, -1) { Intermediate = true };
                 if (Bit(data, match))
                 {
                     intermediate.Left = node;
@@ -212,7 +247,8 @@ public sealed unsafe class LpmTrieMap : BpfMap
             return -BpfErrno.EINVAL;
         }
 
-        byte* data = key + 4;
+        ulong* data = stackalloc ulong[_words];
+        LoadWords(key + 4, data);
         lock (_lock)
         {
             Node? grandparent = null;
@@ -240,7 +276,7 @@ public sealed unsafe class LpmTrieMap : BpfMap
             Volatile.Write(ref _count, _count - 1);
             if (node.Left is not null && node.Right is not null)
             {
-                Replace(parent, data, new Node(node.PrefixLen, node.Data, -1) { Intermediate = true, Left = node.Left, Right = node.Right });
+                Replace(parent, data, new Node(node.PrefixLen, node, -1) { Intermediate = true, Left = node.Left, Right = node.Right });
             }
             else if (parent is not null && parent.Intermediate && node.Left is null && node.Right is null)
             {
@@ -290,7 +326,10 @@ public sealed unsafe class LpmTrieMap : BpfMap
             }
 
             Unsafe.WriteUnaligned(nextKey, (uint)next.PrefixLen);
-            next.Data.AsSpan().CopyTo(new Span<byte>(nextKey + 4, _dataSize));
+            for (int i = 0; i < _dataSize; i++)
+            {
+                nextKey[4 + i] = (byte)(next.Word(i >> 3) >> (56 - (8 * (i & 7))));
+            }
             return 0;
         }
     }
@@ -327,7 +366,8 @@ public sealed unsafe class LpmTrieMap : BpfMap
     private bool FindPath(byte* key, List<Node> path)
     {
         uint prefix = Unsafe.ReadUnaligned<uint>(key);
-        byte* data = key + 4;
+        ulong* data = stackalloc ulong[_words];
+        LoadWords(key + 4, data);
         Node? node = _root;
         while (node is not null)
         {
@@ -350,7 +390,7 @@ public sealed unsafe class LpmTrieMap : BpfMap
     }
 
     // Publishes child under parent (the root when parent is null) on the side data's next bit selects.
-    private void Replace(Node? parent, byte* data, Node? child)
+    private void Replace(Node? parent, ulong* data, Node? child)
     {
         if (parent is null)
         {
@@ -366,62 +406,92 @@ public sealed unsafe class LpmTrieMap : BpfMap
         }
     }
 
-    // Leading bits node.Data and data share, up to min(node prefix, key prefix).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Match(Node node, byte* data, uint prefix)
+    // Key data as big-endian 64-bit words, zero-padded: bit i of the address is bit 63 - i % 64 of word i / 64.
+    private void LoadWords(byte* data, ulong* words)
     {
-        int limit = Math.Min(node.PrefixLen, (int)Math.Min(prefix, (uint)_maxPrefix));
-        int bits = 0;
-        ref byte nodeData = ref MemoryMarshal.GetArrayDataReference(node.Data);
-        for (int i = 0; bits < limit; i += 4)
+        for (int w = 0; w < _words; w++)
         {
-            uint a, b;
-            if (i + 4 <= _dataSize)
+            int offset = w * 8;
+            if (offset + 8 <= _dataSize)
             {
-                a = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref nodeData, i)));
-                b = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(data + i));
+                words[w] = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(data + offset));
             }
             else
             {
-                a = b = 0;
-                for (int j = 0; j < 4 && i + j < _dataSize; j++)
+                ulong word = 0;
+                for (int j = 0; offset + j < _dataSize; j++)
                 {
-                    a |= (uint)Unsafe.Add(ref nodeData, i + j) << (24 - (8 * j));
-                    b |= (uint)data[i + j] << (24 - (8 * j));
+                    word |= (ulong)data[offset + j] << (56 - (8 * j));
                 }
-            }
 
-            uint diff = a ^ b;
+                words[w] = word;
+            }
+        }
+    }
+
+    // Leading bits the node's address and the key share, up to min(node prefix, key prefix).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Match(Node node, ulong* data, uint prefix)
+    {
+        int limit = Math.Min(node.PrefixLen, (int)Math.Min(prefix, (uint)_maxPrefix));
+        ulong diff = node.W0 ^ data[0];
+        if (diff != 0 || limit <= 64)
+        {
+            return Math.Min(BitOperations.LeadingZeroCount(diff), limit);
+        }
+
+        int bits = 64;
+        for (int w = 1; w < _words && bits < limit; w++, bits += 64)
+        {
+            diff = node.Word(w) ^ data[w];
             if (diff != 0)
             {
                 bits += BitOperations.LeadingZeroCount(diff);
                 break;
             }
-
-            bits += 32;
         }
 
         return Math.Min(bits, limit);
     }
 
-    private static bool Bit(byte* data, int index) => ((data[index >> 3] >> (7 - (index & 7))) & 1) != 0;
-
-    private static bool Bit(byte[] data, int index) => ((data[index >> 3] >> (7 - (index & 7))) & 1) != 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Bit(ulong* data, int index) => ((data[index >> 6] >> (63 - (index & 63))) & 1) != 0;
 
     /// <inheritdoc />
     protected override void FreeNative() => NativeMemory.AlignedFree(_values);
 
-    private sealed class Node(int prefixLen, ReadOnlySpan<byte> data, int value)
+    private sealed class Node
     {
+        public readonly int PrefixLen;
+        public readonly int Value;
+        public readonly ulong W0;
+        public readonly ulong W1;
+        public readonly ulong[]? Rest;
         public Node? Left;
         public Node? Right;
 
-        public int PrefixLen { get; } = prefixLen;
+        public Node(int prefixLen, ulong* words, int count, int value)
+        {
+            PrefixLen = prefixLen;
+            Value = value;
+            W0 = words[0];
+            W1 = count > 1 ? words[1] : 0;
+            Rest = count > 2 ? new ReadOnlySpan<ulong>(words + 2, count - 2).ToArray() : null;
+        }
 
-        public byte[] Data { get; } = data.ToArray();
-
-        public int Value { get; } = value;
+        public Node(int prefixLen, Node copyOf, int value)
+        {
+            PrefixLen = prefixLen;
+            Value = value;
+            W0 = copyOf.W0;
+            W1 = copyOf.W1;
+            Rest = copyOf.Rest;
+        }
 
         public bool Intermediate { get; init; }
+
+        public ulong Word(int w) => w == 0 ? W0 : w == 1 ? W1 : Rest![w - 2];
+
+        public bool Bit(int index) => ((Word(index >> 6) >> (63 - (index & 63))) & 1) != 0;
     }
 }

@@ -78,6 +78,27 @@ public static class MapReaders
         return bound;
     }
 
+    /// <summary>
+    /// Waits (spinning, then yielding; never holding a map lock) until every registered reader that
+    /// entered before <paramref name="retired"/> has exited; false after <see cref="MaxWait"/>.
+    /// </summary>
+    internal static bool WaitFor(long retired)
+    {
+        var spin = default(SpinWait);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (SafeBound(-1, out _) < retired)
+        {
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(start) > MaxWait)
+            {
+                return false;
+            }
+
+            spin.SpinOnce();
+        }
+
+        return true;
+    }
+
     private static void InterlockedMax(int value)
     {
         int current;

@@ -220,6 +220,85 @@ public sealed unsafe class HashMapTests
         Assert.True(Interlocked.Read(ref torn) == 0, $"{torn} torn of {reads} reads");
     }
 
+    [Fact]
+    public void Concurrent_writers_on_disjoint_keys_and_readers_agree_with_a_model()
+    {
+        using var map = Create(key: 8, value: 32, max: 20_000);
+        var models = new Dictionary<ulong, byte>[2];
+        var stop = new StrongBox<bool>();
+        long torn = 0, mismatches = 0;
+        var threads = new List<Thread>();
+        for (int w = 0; w < 2; w++)
+        {
+            int writer = w;
+            models[w] = [];
+            threads.Add(new Thread(() =>
+            {
+                var random = new Random(writer);
+                var model = models[writer];
+                var value = new byte[32];
+                for (int i = 0; i < 60_000; i++)
+                {
+                    ulong key = ((ulong)random.Next(5000) * 2) + (ulong)writer;
+                    byte fill = (byte)random.Next(1, 256);
+                    if (random.Next(4) == 0)
+                    {
+                        if (model.Remove(key) != map.Delete(key))
+                        {
+                            Interlocked.Increment(ref mismatches);
+                        }
+                    }
+                    else
+                    {
+                        Array.Fill(value, fill);
+                        map.Update(MemoryMarshal.AsBytes(new ReadOnlySpan<ulong>(in key)), value);
+                        model[key] = fill;
+                    }
+                }
+            }));
+        }
+
+        for (int r = 0; r < 2; r++)
+        {
+            int reader = 110 + r;
+            threads.Add(new Thread(() =>
+            {
+                var random = new Random(reader);
+                while (!Volatile.Read(ref stop.Value))
+                {
+                    ulong key = (ulong)random.Next(10_000);
+                    MapReaders.Enter(reader);
+                    byte* v = map.Lookup((byte*)&key, 0);
+                    if (v != null && new ReadOnlySpan<byte>(v, 32).IndexOfAnyExcept(v[0]) >= 0)
+                    {
+                        Interlocked.Increment(ref torn);
+                    }
+
+                    MapReaders.Exit(reader);
+                }
+            }));
+        }
+
+        threads.ForEach(t => t.Start());
+        threads[0].Join();
+        threads[1].Join();
+        Volatile.Write(ref stop.Value, true);
+        threads.ForEach(t => t.Join());
+
+        Assert.Equal(0, Interlocked.Read(ref torn));
+        Assert.Equal(0, Interlocked.Read(ref mismatches));
+        Assert.Equal(models[0].Count + models[1].Count, ((HashMap)map).Count);
+        var read = new byte[32];
+        foreach (var model in models)
+        {
+            foreach (var (key, fill) in model)
+            {
+                Assert.True(map.TryLookup(MemoryMarshal.AsBytes(new ReadOnlySpan<ulong>(in key)), read));
+                Assert.Equal(fill, read[31]);
+            }
+        }
+    }
+
     [Theory]
     [InlineData(0u, 8u)]
     [InlineData(8u, 0u)]

@@ -105,6 +105,95 @@ public sealed unsafe class LpmTrieMapTests
         }
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(16)]
+    [InlineData(24)]
+    public void Any_key_width_matches_a_linear_scan(int dataBytes)
+    {
+        using var map = Create(dataBytes, max: 300);
+        var random = new Random(dataBytes);
+        var stored = new List<(byte[] Data, int Length)>();
+        byte[] Random(int length)
+        {
+            var data = new byte[dataBytes];
+            random.NextBytes(data);
+            for (int bit = length; bit < dataBytes * 8; bit++)
+            {
+                data[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+            }
+
+            return data;
+        }
+
+        // Clustered prefixes: a shared first byte makes deep paths.
+        while (stored.Count < 300)
+        {
+            int length = random.Next(dataBytes * 8 + 1);
+            byte[] data = Random(length);
+            if (length >= 8)
+            {
+                data[0] = 0x42;
+            }
+
+            var key = new byte[4 + dataBytes];
+            BinaryPrimitives.WriteUInt32LittleEndian(key, (uint)length);
+            data.CopyTo(key, 4);
+            fixed (byte* k = key)
+            {
+                uint value = (uint)stored.Count;
+                if (map.Update(k, (byte*)&value, 1, 0) == 0)
+                {
+                    stored.Add((data, length));
+                }
+            }
+        }
+
+        static bool Covers(byte[] prefix, int length, byte[] address)
+        {
+            for (int bit = 0; bit < length; bit++)
+            {
+                if (((prefix[bit / 8] ^ address[bit / 8]) & (0x80 >> (bit % 8))) != 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        for (int probe = 0; probe < 2000; probe++)
+        {
+            byte[] address = Random(dataBytes * 8);
+            if (probe % 2 == 0)
+            {
+                address[0] = 0x42;
+            }
+
+            int best = -1;
+            uint? expected = null;
+            for (int i = 0; i < stored.Count; i++)
+            {
+                if (stored[i].Length > best && Covers(stored[i].Data, stored[i].Length, address))
+                {
+                    best = stored[i].Length;
+                    expected = (uint)i;
+                }
+            }
+
+            var key = new byte[4 + dataBytes];
+            BinaryPrimitives.WriteUInt32LittleEndian(key, (uint)(dataBytes * 8));
+            address.CopyTo(key, 4);
+            fixed (byte* k = key)
+            {
+                byte* v = map.Lookup(k, 0);
+                Assert.Equal(expected, v == null ? null : *(uint*)v);
+            }
+        }
+
+        Assert.Equal(300, map.GetKeys().Count);
+    }
+
     [Fact]
     public void Update_and_delete_are_exact_with_kernel_errnos()
     {

@@ -87,42 +87,4 @@ public sealed unsafe class RingBufMapTests
         var ex = Assert.Throws<MapException>(() => Create(size));
         Assert.Contains("power of two", ex.Message);
     }
-
-    [Fact]
-    public void Perf_event_output_goes_to_the_selected_cpu_buffer()
-    {
-        using var perf = (PerfEventArrayMap)MapFactory.Create(new MapDefinition("perf", MapType.PerfEventArray, 4, 4, 8), 2);
-        ulong value = 0xABCDEF;
-        Assert.Equal(0, perf.Output(PerfEventArrayMap.CurrentCpu, (byte*)&value, 8, 1));
-        Assert.Equal(0, perf.Output(0, (byte*)&value, 4, 1));
-        Assert.Equal(-BpfErrno.ENOENT, perf.Output(5, (byte*)&value, 4, 1));
-        Assert.Equal(-BpfErrno.E2BIG, perf.Output(9, (byte*)&value, 4, 1));
-        var cpu0 = new List<int>();
-        var cpu1 = new List<int>();
-        perf.Drain(0, r => cpu0.Add(r.Length));
-        perf.Drain(1, r => cpu1.Add(r.Length));
-        Assert.Equal(new[] { 4 }, cpu0);
-        Assert.Equal(new[] { 8 }, cpu1);
-        var big = new byte[40_000];
-        fixed (byte* p = big)
-        {
-            Assert.Equal(0, perf.Output(0, p, (ulong)big.Length, 0));
-            Assert.Equal(-BpfErrno.ENOSPC, perf.Output(0, p, (ulong)big.Length, 0));
-        }
-
-        Assert.Equal(1, perf.LostRecords);
-    }
-
-    [Fact]
-    public void Device_map_holds_redirect_targets_and_allows_delete()
-    {
-        using var dev = (DeviceMap)MapFactory.Create(new MapDefinition("tx", MapType.DevMap, 4, 4, 4), 1);
-        uint key = 1, ifindex = 7;
-        Assert.True(dev.Lookup((byte*)&key, 0) == null);
-        Assert.Equal(0, dev.Update((byte*)&key, (byte*)&ifindex, 0, 0));
-        Assert.Equal(7u, dev.Target(1));
-        Assert.Equal(-BpfErrno.EEXIST, dev.Update((byte*)&key, (byte*)&ifindex, 1, 0));
-        Assert.Equal(0, dev.Delete((byte*)&key));
-        Assert.Equal(0u, dev.Target(1));
-    }
 }

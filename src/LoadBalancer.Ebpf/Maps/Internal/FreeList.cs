@@ -1,15 +1,22 @@
-using System.Diagnostics;
-
 namespace LoadBalancer.Ebpf.Maps.Internal;
 
 /// <summary>
 /// FIFO list of free element indexes of a preallocated pool (callers hold their writer lock). Freed
 /// indexes join the tail stamped with <see cref="MapReaders.Retire"/>; allocation takes the head only
-/// when (1) more than <see cref="Quarantine"/> are free, so a freed element waits for at least that
-/// many allocations, and (2) no registered reader that entered before its removal is still inside.
+/// when more than <see cref="Quarantine"/> are free, so a freed element waits for at least that many
+/// allocations. The control plane also waits (outside the lock) until no registered reader that
+/// entered before the removal is still inside; a worker never waits (it could be the reader that
+/// blocks the wait) and takes the head after the quarantine alone, as the kernel's preallocated maps
+/// reuse elements.
 /// </summary>
 internal sealed class FreeList
 {
+    /// <summary><see cref="Allocate"/> result: only the quarantine reserve is left (map full).</summary>
+    public const int Full = -1;
+
+    /// <summary><see cref="Allocate"/> result: the head is still visible to readers; wait for <see cref="HeadRetired"/>.</summary>
+    public const int MustWait = -2;
+
     private readonly int[] _free;
     private readonly long[] _retired;
     private int _head;
@@ -35,19 +42,25 @@ internal sealed class FreeList
 
     public long ManagedBytes => _free.Length * 12L;
 
-    /// <summary>An index, -1 when only the quarantine reserve is left, -2 when readers held it too long.</summary>
+    /// <summary>Retirement stamp of the head element (what a <see cref="MustWait"/> caller waits for).</summary>
+    public long HeadRetired => _retired[_free[_head]];
+
+    /// <summary>An index, <see cref="Full"/>, or (control plane only, <paramref name="self"/> = -1) <see cref="MustWait"/>.</summary>
     public int Allocate(int self)
     {
         if (_count <= Quarantine)
         {
-            return -1;
+            return Full;
         }
 
         int e = _free[_head];
-        long retired = _retired[e];
-        if (retired > _safeBound && !WaitForReaders(retired, self))
+        if (self < 0 && _retired[e] > _safeBound)
         {
-            return -2;
+            _safeBound = MapReaders.SafeBound(-1, out _);
+            if (_retired[e] > _safeBound)
+            {
+                return MustWait;
+            }
         }
 
         _head = _head + 1 == _free.Length ? 0 : _head + 1;
@@ -61,26 +74,5 @@ internal sealed class FreeList
         int tail = _head + _count;
         _free[tail >= _free.Length ? tail - _free.Length : tail] = e;
         _count++;
-    }
-
-    private bool WaitForReaders(long retired, int self)
-    {
-        var spin = default(SpinWait);
-        long start = Stopwatch.GetTimestamp();
-        while (true)
-        {
-            long bound = MapReaders.SafeBound(self, out _safeBound);
-            if (retired <= bound)
-            {
-                return true;
-            }
-
-            if (Stopwatch.GetElapsedTime(start) > MapReaders.MaxWait)
-            {
-                return false;
-            }
-
-            spin.SpinOnce();
-        }
     }
 }

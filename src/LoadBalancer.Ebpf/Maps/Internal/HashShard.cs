@@ -15,11 +15,13 @@ namespace LoadBalancer.Ebpf.Maps.Internal;
 /// by lookups and replacements, so an untouched new key is the first the hand meets), 2 spare, key (rounded
 /// to 8), value (per-CPU: one value rounded to 8 per CPU). Elements never move. Replacing a key's
 /// value writes a fresh element and publishes its index with a release store, so readers see the old
-/// or the new value, never a mix. Freed elements go to the tail of a FIFO free list and allocation
-/// keeps <see cref="Quarantine"/> free elements in reserve: a freed element is not reused before that
-/// many further allocations in the shard (the RCU grace period's stand-in). The index is rebuilt (same
-/// size, tombstones dropped) into fresh arrays when tombstones pile up; readers holding the old arrays
-/// finish on them safely because the GC keeps them alive.
+/// or the new value, never a mix. Freed elements go to the tail of a FIFO free list
+/// (<see cref="FreeList"/>) and allocation keeps <see cref="Quarantine"/> free elements in reserve: a
+/// freed element is not reused before that many further allocations in the shard, and control-plane
+/// writes also wait for the <see cref="MapReaders"/> grace period (the RCU stand-in). The index is rebuilt (same
+/// size, tombstones dropped) when tombstones pile up, into the arrays retired by the previous rebuild
+/// once the grace period of <see cref="MapReaders"/> has passed for them (else into new arrays);
+/// readers outside a read-side section may then miss a key during the rebuild, never crash.
 /// </remarks>
 internal sealed unsafe class HashShard
 {
@@ -40,6 +42,8 @@ internal sealed unsafe class HashShard
     private readonly bool _lru;
     private readonly int _rebuildAt;
     private Index _index;
+    private Index? _spare;
+    private long _spareRetired;
     private int _live;
     private int _used;
     private int _hand;
@@ -88,9 +92,40 @@ internal sealed unsafe class HashShard
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte* Element(int e) => _pool + ((nint)e * _stride);
 
+    // Branch-light compare without a call: overlapping word loads for short keys, Vector128 chunks
+    // (the last one overlapping) for keys of 16 bytes and more.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool KeyEquals(byte* element, byte* key) =>
-        new ReadOnlySpan<byte>(element + HeaderSize, _keySize).SequenceEqual(new ReadOnlySpan<byte>(key, _keySize));
+    private bool KeyEquals(byte* element, byte* key)
+    {
+        byte* a = element + HeaderSize;
+        int n = _keySize;
+        if (n >= 16)
+        {
+            for (int i = 0; i < n - 16; i += 16)
+            {
+                if (Vector128.LoadUnsafe(ref *(a + i)) != Vector128.LoadUnsafe(ref *(key + i)))
+                {
+                    return false;
+                }
+            }
+
+            return Vector128.LoadUnsafe(ref *(a + n - 16)) == Vector128.LoadUnsafe(ref *(key + n - 16));
+        }
+
+        if (n >= 8)
+        {
+            return Unsafe.ReadUnaligned<ulong>(a) == Unsafe.ReadUnaligned<ulong>(key) &&
+                Unsafe.ReadUnaligned<ulong>(a + n - 8) == Unsafe.ReadUnaligned<ulong>(key + n - 8);
+        }
+
+        if (n >= 4)
+        {
+            return Unsafe.ReadUnaligned<uint>(a) == Unsafe.ReadUnaligned<uint>(key) &&
+                Unsafe.ReadUnaligned<uint>(a + n - 4) == Unsafe.ReadUnaligned<uint>(key + n - 4);
+        }
+
+        return new ReadOnlySpan<byte>(a, n).SequenceEqual(new ReadOnlySpan<byte>(key, n));
+    }
 
     /// <summary>Lock-free lookup: the live element holding <paramref name="key"/>, or null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -188,8 +223,9 @@ internal sealed unsafe class HashShard
     /// read-side section does not hold up reuse. <paramref name="reserve"/> is the owner's global count check for
     /// non-LRU maps (null for LRU).
     /// </summary>
-    public int Upsert(byte* key, uint hash, byte* value, ulong flags, int mode, int cpu, int self, HashCounter? reserve)
+    public int Upsert(byte* key, uint hash, byte* value, ulong flags, int mode, int cpu, int self, HashCounter? reserve, out long waitFor)
     {
+        waitFor = 0;
         lock (Lock)
         {
             Index index = _index;
@@ -213,7 +249,7 @@ internal sealed unsafe class HashShard
                 int fresh = _free.Allocate(self);
                 if (fresh < 0)
                 {
-                    return fresh == -1 ? -BpfErrno.E2BIG : -BpfErrno.ENOMEM;
+                    return fresh == FreeList.Full ? -BpfErrno.E2BIG : MustWait(out waitFor);
                 }
 
                 Fill(Element(fresh), key, hash, value, mode, cpu);
@@ -242,7 +278,7 @@ internal sealed unsafe class HashShard
             if (e < 0)
             {
                 reserve?.Remove();
-                return e == -1 ? -BpfErrno.E2BIG : -BpfErrno.ENOMEM;
+                return e == FreeList.Full ? -BpfErrno.E2BIG : MustWait(out waitFor);
             }
 
             if (_used >= _rebuildAt)
@@ -263,6 +299,15 @@ internal sealed unsafe class HashShard
             Volatile.Write(ref _live, _live + 1);
             return 0;
         }
+    }
+
+    /// <summary><see cref="Upsert"/> result: retry after <c>MapReaders.WaitFor(waitFor)</c>, outside the lock.</summary>
+    public const int Retry = int.MinValue;
+
+    private int MustWait(out long waitFor)
+    {
+        waitFor = _free.HeadRetired;
+        return Retry;
     }
 
     private void Fill(byte* element, byte* key, uint hash, byte* value, int mode, int cpu)
@@ -307,10 +352,19 @@ internal sealed unsafe class HashShard
         }
     }
 
+    // A group that still has an EMPTY slot was never passed by any probe (an insert moves on only from
+    // a full group), so a slot freed there can go back to EMPTY; only slots of full groups need a
+    // tombstone. This keeps tombstones, and therefore index rebuilds, rare under churn.
     private void RemoveAt(Index index, int slot)
     {
         int e = index.Slots[slot];
-        Volatile.Write(ref index.Ctrl[slot], Deleted);
+        uint empties = Vector128.Equals(Vector128.Create(index.Ctrl.AsSpan(slot & ~15, 16)), Vector128.Create(Empty)).ExtractMostSignificantBits();
+        if (empties != 0)
+        {
+            _used--;
+        }
+
+        Volatile.Write(ref index.Ctrl[slot], empties != 0 ? Empty : Deleted);
         Release(e);
         Volatile.Write(ref _live, _live - 1);
     }
@@ -375,10 +429,22 @@ internal sealed unsafe class HashShard
         _free.Release(e);
     }
 
+    // Rebuilds into the index retired by the previous rebuild once no registered reader can still be
+    // in it (so steady churn allocates nothing), otherwise into new arrays.
     private void Rebuild()
     {
         Index old = _index;
-        var fresh = new Index(old.GroupMask + 1);
+        Index fresh;
+        if (_spare is not null && _spareRetired <= MapReaders.SafeBound(-1, out _))
+        {
+            fresh = _spare;
+            fresh.Ctrl.AsSpan().Fill(Empty);
+        }
+        else
+        {
+            fresh = new Index(old.GroupMask + 1);
+        }
+
         for (int slot = 0; slot < old.Ctrl.Length; slot++)
         {
             if (old.Ctrl[slot] < Empty)
@@ -393,6 +459,8 @@ internal sealed unsafe class HashShard
 
         _used = _live;
         Volatile.Write(ref _index, fresh);
+        _spare = old;
+        _spareRetired = MapReaders.Retire();
     }
 
     /// <summary>
