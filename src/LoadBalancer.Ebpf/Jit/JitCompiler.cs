@@ -17,6 +17,12 @@ namespace LoadBalancer.Ebpf.Jit;
 public static class JitCompiler
 {
     private static readonly ConditionalWeakTable<BpfProgram, JitProgram> Cache = new();
+
+    /// <summary>
+    /// Functions longer than this (in instructions) are split into region methods of about this size:
+    /// the .NET JIT stops optimising methods above ~60 KB of IL or ~2,000 basic blocks.
+    /// </summary>
+    internal const int DefaultRegionSize = 800;
     private static int _assemblies;
 
     /// <summary>Compiles <paramref name="program"/> (a new compilation every call).</summary>
@@ -26,13 +32,17 @@ public static class JitCompiler
     /// (and an atomic aligned); those are emitted without a check. Null checks every access.
     /// </param>
     /// <exception cref="JitException">The program could not be compiled (names the instruction where known).</exception>
-    public static JitProgram Compile(BpfProgram program, bool[]? provenSafe = null)
+    public static JitProgram Compile(BpfProgram program, bool[]? provenSafe = null) => Compile(program, provenSafe, DefaultRegionSize);
+
+    /// <summary>As <see cref="Compile(BpfProgram, bool[])"/> with a chosen region size (tests force tiny regions).</summary>
+    internal static JitProgram Compile(BpfProgram program, bool[]? provenSafe, int regionSize)
     {
         ArgumentNullException.ThrowIfNull(program);
+        ArgumentOutOfRangeException.ThrowIfLessThan(regionSize, 1);
         var watch = Stopwatch.StartNew();
         try
         {
-            return CompileCore(program, provenSafe, watch);
+            return CompileCore(program, provenSafe, regionSize, watch);
         }
         catch (Exception e) when (e is InvalidProgramException or NotSupportedException or ArgumentException or InvalidOperationException or TypeLoadException or BadImageFormatException)
         {
@@ -47,7 +57,7 @@ public static class JitCompiler
         return Cache.GetValue(program, static p => Compile(p));
     }
 
-    private static JitProgram CompileCore(BpfProgram program, bool[]? provenSafe, Stopwatch watch)
+    private static JitProgram CompileCore(BpfProgram program, bool[]? provenSafe, int regionSize, Stopwatch watch)
     {
         var code = program.SlotArray;
         var id = Interlocked.Increment(ref _assemblies);
@@ -82,9 +92,29 @@ public static class JitCompiler
 
         var pool = new ConstantPool(type);
         var accessed = new HashSet<Assembly> { typeof(JitCompiler).Assembly };
+        var allMethods = new List<MethodBuilder>(methods.Values);
         foreach (var (entry, layout) in layouts)
         {
-            new FunctionEmitter(methods[entry], program, layout, provenSafe, methods, pool, accessed).Emit();
+            var regions = layout.Regions(regionSize);
+            if (regions.Count == 1)
+            {
+                new FunctionEmitter(methods[entry], program, layout, provenSafe, methods, pool, accessed).Emit();
+                continue;
+            }
+
+            var parts = new List<(int FirstPc, MethodBuilder Method)>();
+            foreach (var region in regions)
+            {
+                var firstPc = layout.Pcs[region.First];
+                var part = type.DefineMethod($"f{entry}_{firstPc}", MethodAttributes.Public | MethodAttributes.Static, typeof(int), FunctionEmitter.RegionParameterTypes);
+                part.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
+                part.InitLocals = false;
+                new FunctionEmitter(part, program, layout, provenSafe, methods, pool, accessed, region).Emit();
+                parts.Add((firstPc, part));
+                allMethods.Add(part);
+            }
+
+            RegionDispatcher.Emit(methods[entry], entry, parts);
         }
 
         var token = JitConstants.Reserve();
@@ -96,7 +126,7 @@ public static class JitCompiler
         }
 
         var ilBytes = 0;
-        foreach (var method in methods.Values)
+        foreach (var method in allMethods)
         {
             ilBytes += method.GetILGenerator().ILOffset;
         }
@@ -114,16 +144,16 @@ public static class JitCompiler
 
         var emitted = watch.Elapsed;
         MethodInfo? main = null;
-        foreach (var entry in methods.Keys)
+        foreach (var builder in allMethods)
         {
-            var method = created.GetMethod($"f{entry}", BindingFlags.Public | BindingFlags.Static)!;
+            var method = created.GetMethod(builder.Name, BindingFlags.Public | BindingFlags.Static)!;
             RuntimeHelpers.PrepareMethod(method.MethodHandle);
-            if (entry == 0)
+            if (builder.Name == "f0")
             {
                 main = method;
             }
         }
 
-        return new JitProgram(program, created, main!, methods.Count, ilBytes, watch.Elapsed) { EmitTime = emitted };
+        return new JitProgram(program, created, main!, allMethods.Count, ilBytes, watch.Elapsed) { EmitTime = emitted };
     }
 }

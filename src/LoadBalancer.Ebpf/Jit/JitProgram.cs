@@ -31,13 +31,13 @@ public sealed unsafe class JitProgram : IExecutableProgram
     /// <inheritdoc />
     public ExecutionEngine Engine => ExecutionEngine.Jit;
 
-    /// <summary>Emitted methods: the main function and one per bpf-to-bpf call target.</summary>
+    /// <summary>Emitted methods: one per bpf function (main and call targets), plus the regions of functions too large for one method.</summary>
     public int FunctionCount { get; }
 
     /// <summary>Size of the emitted IL in bytes.</summary>
     public int IlBytes { get; }
 
-    /// <summary>Wall time of <see cref="JitCompiler.Compile"/>: IL emission plus native code generation.</summary>
+    /// <summary>Wall time of <see cref="JitCompiler.Compile(BpfProgram, bool[])"/>: IL emission plus native code generation.</summary>
     public TimeSpan CompileTime { get; }
 
     /// <summary>Part of <see cref="CompileTime"/> spent producing IL and loading the type (the rest is the .NET JIT).</summary>
@@ -76,5 +76,5 @@ public sealed unsafe class JitProgram : IExecutableProgram
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"JIT {Program.Name}: {FunctionCount} functions, {IlBytes} B IL, compiled in {CompileTime.TotalMilliseconds:F1} ms (IL {EmitTime.TotalMilliseconds:F1} ms)";
+    public override string ToString() => $"JIT {Program.Name}: {FunctionCount} methods, {IlBytes} B IL, compiled in {CompileTime.TotalMilliseconds:F1} ms (IL {EmitTime.TotalMilliseconds:F1} ms)";
 }

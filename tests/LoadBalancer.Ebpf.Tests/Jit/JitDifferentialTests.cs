@@ -11,11 +11,13 @@ namespace LoadBalancer.Ebpf.Tests.Jit;
 public sealed class JitDifferentialTests
 {
     [Theory]
-    [InlineData(1, false)]
-    [InlineData(2, false)]
-    [InlineData(3, false)]
-    [InlineData(4, true)]
-    public void Random_programs_give_the_interpreters_result_and_memory(int seed, bool kernelSafe)
+    [InlineData(1, false, 800)]
+    [InlineData(2, false, 800)]
+    [InlineData(3, false, 800)]
+    [InlineData(4, true, 800)]
+    [InlineData(5, false, 7)]
+    [InlineData(6, true, 3)]
+    public void Random_programs_give_the_interpreters_result_and_memory(int seed, bool kernelSafe, int regionSize)
     {
         var random = new Random(seed);
         var generator = new RandomProgramGenerator(random, kernelSafe);
@@ -28,7 +30,7 @@ public sealed class JitDifferentialTests
             random.NextBytes(packet);
             var budget = generator.MayLoopForever || random.Next(10) == 0 ? random.Next(20, 3000) : RunContext.DefaultInstructionBudget;
             var program = XdpHarness.Xdp(slots, XdpHarness.Helpers());
-            var jit = JitCompiler.Compile(program);
+            var jit = JitCompiler.Compile(program, null, regionSize);
             var interpreted = harness.Run(c => Interpreter.Run(program, c), packet, budget);
             var jitted = harness.Run(jit.Run, packet, budget);
             var what = $"seed {seed} program {n}\n{Dump(slots)}";

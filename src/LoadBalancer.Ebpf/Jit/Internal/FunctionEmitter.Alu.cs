@@ -273,7 +273,7 @@ internal sealed partial class FunctionEmitter
         switch (op)
         {
             case Opcode.Ja:
-                _il.Emit(OpCodes.Br, _labels[pc + 1 + (is32 ? ins.Imm : ins.Offset)]);
+                _il.Emit(OpCodes.Br, Target(pc + 1 + (is32 ? ins.Imm : ins.Offset)));
                 return;
             case Opcode.Call:
                 EmitCall(pc, ins);
@@ -284,7 +284,7 @@ internal sealed partial class FunctionEmitter
         }
 
         var isReg = Opcode.Source(ins.Code) == Opcode.SourceX;
-        var target = _labels[pc + 1 + ins.Offset];
+        var target = Target(pc + 1 + ins.Offset);
         LoadReg(ins.Dst);
         if (is32)
         {

@@ -124,7 +124,8 @@ internal sealed partial class FunctionEmitter
             }
 
             _il.Emit(OpCodes.Call, Runtime(nameof(JitRuntime.TailCall)));
-            _il.Emit(OpCodes.Ret);
+            StoreReg(0);
+            EmitReturnR0();
             _il.MarkLabel(end);
             _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldarg_1);
@@ -212,8 +213,7 @@ internal sealed partial class FunctionEmitter
             LoadExact(pc);
             LoadReg(0);
             _il.Emit(OpCodes.Call, Runtime(nameof(JitRuntime.Exit)));
-            LoadReg(0);
-            _il.Emit(OpCodes.Ret);
+            EmitReturnR0();
             _il.MarkLabel(callee);
         }
 
@@ -228,7 +228,6 @@ internal sealed partial class FunctionEmitter
         _il.Emit(OpCodes.Ldarg_1);
         LoadExact(pc);
         _il.Emit(OpCodes.Stfld, StateField(nameof(JitState.Executed)));
-        LoadReg(0);
-        _il.Emit(OpCodes.Ret);
+        EmitReturnR0();
     }
 }

@@ -41,6 +41,10 @@ internal sealed partial class FunctionEmitter
     private readonly LocalBuilder _readLimit;
     private readonly LocalBuilder _writeStart;
     private readonly LocalBuilder _writeLimit;
+    private readonly LocalBuilder[]? _registers;
+    private readonly int _first;
+    private readonly int _end;
+    private readonly Dictionary<int, Label> _exits = [];
     private Label _returnZero;
 
     public FunctionEmitter(
@@ -50,9 +54,20 @@ internal sealed partial class FunctionEmitter
         bool[]? provenSafe,
         IReadOnlyDictionary<int, MethodBuilder> methods,
         ConstantPool pool,
-        HashSet<Assembly> accessed)
+        HashSet<Assembly> accessed,
+        (int First, int End)? region = null)
     {
         _il = method.GetILGenerator(64 + (layout.Pcs.Length * 24));
+        (_first, _end) = region ?? (0, layout.Pcs.Length);
+        if (region is not null)
+        {
+            _registers = new LocalBuilder[10];
+            for (var i = 0; i < 10; i++)
+            {
+                _registers[i] = _il.DeclareLocal(typeof(ulong));
+            }
+        }
+
         _program = program;
         _code = program.SlotArray;
         _lddw = program.LddwValues;
@@ -72,6 +87,17 @@ internal sealed partial class FunctionEmitter
         _writeLimit = _il.DeclareLocal(typeof(ulong));
     }
 
+    /// <summary>
+    /// The parameter types of a region method, a part of a large function emitted as its own method
+    /// (<c>int region(RunContext ctx, JitState* st, int depth, ulong* registers, int entryPc)</c>,
+    /// returning the pc to continue at, or -1 when the function returned with r0 in registers[0]), so
+    /// each method stays small enough for the .NET JIT to optimise fully.
+    /// </summary>
+    public static Type[] RegionParameterTypes { get; } =
+    [
+        typeof(RunContext), typeof(JitState).MakePointerType(), typeof(int), typeof(ulong).MakePointerType(), typeof(int),
+    ];
+
     /// <summary>The parameter types of every emitted function.</summary>
     public static Type[] ParameterTypes { get; } =
     [
@@ -82,16 +108,26 @@ internal sealed partial class FunctionEmitter
 
     public void Emit()
     {
-        foreach (var pc in _layout.Pcs)
+        var pcs = _layout.Pcs;
+        for (var i = _first; i < _end; i++)
         {
-            _labels[pc] = _il.DefineLabel();
+            _labels[pcs[i]] = _il.DefineLabel();
         }
 
         _returnZero = _il.DefineLabel();
         EmitPrologue();
-        _il.Emit(OpCodes.Br, _labels[_layout.Entry]);
-        foreach (var pc in _layout.Pcs)
+        if (_registers is null)
         {
+            _il.Emit(OpCodes.Br, _labels[_layout.Entry]);
+        }
+        else
+        {
+            EmitRegionEntry();
+        }
+
+        for (var i = _first; i < _end; i++)
+        {
+            var pc = pcs[i];
             _il.MarkLabel(_labels[pc]);
             if (_layout.IsLeader[pc])
             {
@@ -99,6 +135,11 @@ internal sealed partial class FunctionEmitter
             }
 
             EmitInstruction(pc);
+        }
+
+        if (_end < pcs.Length && FallsThrough(_code[pcs[_end - 1]]))
+        {
+            _il.Emit(OpCodes.Br, Target(pcs[_end]));
         }
 
         // Cold code: slow paths and run endings (stubs may add further stubs).
@@ -109,7 +150,107 @@ internal sealed partial class FunctionEmitter
         }
 
         _il.MarkLabel(_returnZero);
-        EmitI8(0L);
+        if (_registers is null)
+        {
+            EmitI8(0);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Ldc_I4_M1);
+        }
+
+        _il.Emit(OpCodes.Ret);
+    }
+
+    private static bool FallsThrough(Instruction ins) =>
+        ins.Code is not (Opcode.ClassJmp | Opcode.Exit) and not (Opcode.ClassJmp | Opcode.Ja) and not (Opcode.ClassJmp32 | Opcode.Ja);
+
+    /// <summary>Region methods: registers from the frame's register file, then a jump to the entry pc's label.</summary>
+    private void EmitRegionEntry()
+    {
+        for (var reg = 0; reg < 10; reg++)
+        {
+            _il.Emit(OpCodes.Ldarg_3);
+            if (reg != 0)
+            {
+                EmitI4(reg * 8);
+                _il.Emit(OpCodes.Add);
+            }
+
+            _il.Emit(OpCodes.Ldind_I8);
+            _il.Emit(OpCodes.Stloc, _registers![reg]);
+        }
+
+        var firstPc = _layout.Pcs[_first];
+        var lastPc = _layout.Pcs[_end - 1];
+        var table = new Label[lastPc - firstPc + 1];
+        for (var pc = firstPc; pc <= lastPc; pc++)
+        {
+            table[pc - firstPc] = _layout.IsLeader[pc] ? _labels[pc] : _returnZero;
+        }
+
+        _il.Emit(OpCodes.Ldarg_S, (byte)4);
+        EmitI4(firstPc);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Switch, table);
+        _il.Emit(OpCodes.Br, _returnZero);
+    }
+
+    /// <summary>The label of a jump target: in this method, or a stub that leaves the region for it.</summary>
+    private Label Target(int pc)
+    {
+        if (_registers is null || (pc >= _layout.Pcs[_first] && pc <= _layout.Pcs[_end - 1]))
+        {
+            return _labels[pc];
+        }
+
+        if (!_exits.TryGetValue(pc, out var label))
+        {
+            label = Cold(() =>
+            {
+                StoreRegisterFile();
+                _il.Emit(OpCodes.Ldarg_1);
+                _il.Emit(OpCodes.Ldloc, _executed);
+                _il.Emit(OpCodes.Stfld, StateField(nameof(JitState.Executed)));
+                EmitI4(pc);
+                _il.Emit(OpCodes.Ret);
+            });
+            _exits[pc] = label;
+        }
+
+        return label;
+    }
+
+    private void StoreRegisterFile()
+    {
+        for (var reg = 0; reg < 10; reg++)
+        {
+            _il.Emit(OpCodes.Ldarg_3);
+            if (reg != 0)
+            {
+                EmitI4(reg * 8);
+                _il.Emit(OpCodes.Add);
+            }
+
+            _il.Emit(OpCodes.Ldloc, _registers![reg]);
+            _il.Emit(OpCodes.Stind_I8);
+        }
+    }
+
+    /// <summary>Returns r0 from the function (a region method stores it in the register file and returns -1).</summary>
+    private void EmitReturnR0()
+    {
+        if (_registers is null)
+        {
+            LoadReg(0);
+            _il.Emit(OpCodes.Ret);
+            return;
+        }
+
+        _il.Emit(OpCodes.Ldarg_3);
+        LoadReg(0);
+        _il.Emit(OpCodes.Stind_I8);
+        _il.Emit(OpCodes.Ldc_I4_M1);
         _il.Emit(OpCodes.Ret);
     }
 
@@ -198,7 +339,11 @@ internal sealed partial class FunctionEmitter
 
     private void LoadReg(int reg)
     {
-        if (reg == 10)
+        if (_registers is not null && reg < 10)
+        {
+            _il.Emit(OpCodes.Ldloc, _registers[reg]);
+        }
+        else if (reg == 10)
         {
             _il.Emit(OpCodes.Ldloc, _fp);
         }
@@ -208,7 +353,17 @@ internal sealed partial class FunctionEmitter
         }
     }
 
-    private void StoreReg(int reg) => _il.Emit(OpCodes.Starg_S, (byte)(FirstRegArg + reg));
+    private void StoreReg(int reg)
+    {
+        if (_registers is not null)
+        {
+            _il.Emit(OpCodes.Stloc, _registers[reg]);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Starg_S, (byte)(FirstRegArg + reg));
+        }
+    }
 
     private static readonly Dictionary<string, FieldInfo> StateFields = typeof(JitState).GetFields().ToDictionary(f => f.Name);
     private static readonly Dictionary<string, MethodInfo> RuntimeMethods = typeof(JitRuntime).GetMethods().Where(m => m.IsStatic).ToDictionary(m => m.Name);

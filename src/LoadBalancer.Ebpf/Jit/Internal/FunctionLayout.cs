@@ -42,6 +42,27 @@ internal sealed class FunctionLayout
     /// <summary>Entries of the local calls made from this code.</summary>
     public List<int> CallTargets { get; }
 
+    /// <summary>
+    /// Splits the code into ranges of <see cref="Pcs"/> indexes of about <paramref name="size"/>
+    /// instructions, each starting at a block leader (one range when the code is smaller).
+    /// </summary>
+    public List<(int First, int End)> Regions(int size)
+    {
+        var regions = new List<(int First, int End)>();
+        var start = 0;
+        for (var i = 1; i < Pcs.Length; i++)
+        {
+            if (i - start >= size && IsLeader[Pcs[i]])
+            {
+                regions.Add((start, i));
+                start = i;
+            }
+        }
+
+        regions.Add((start, Pcs.Length));
+        return regions;
+    }
+
     /// <summary>Lays out the code reachable from <paramref name="entry"/>.</summary>
     public static FunctionLayout Build(Instruction[] code, int entry)
     {
