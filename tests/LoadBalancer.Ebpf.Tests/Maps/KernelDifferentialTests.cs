@@ -138,6 +138,80 @@ public sealed unsafe class KernelDifferentialTests
         }
     }
 
+    [Theory]
+    [InlineData(MapType.PercpuArray)]
+    [InlineData(MapType.PercpuHash)]
+    public void Per_cpu_maps_read_and_write_all_cpus_like_the_kernel(MapType type)
+    {
+        if (KernelMapSyscall.Unavailable() is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        int cpus = PossibleCpus();
+        int fd = KernelMapSyscall.Create((uint)type, 4, 12, 8, 0);
+        Assert.True(fd >= 0, $"kernel refused the map: errno {-fd}");
+        try
+        {
+            using var ours = MapFactory.Create(new MapDefinition("pc", type, 4, 12, 8), cpus);
+            int all = cpus * ours.PerCpuValueStride;
+            var random = new Random((int)type);
+            var values = new byte[all];
+            var kernelValues = new byte[all];
+            var ourValues = new byte[all];
+            for (int step = 0; step < 2000; step++)
+            {
+                uint key = (uint)random.Next(12);
+                random.NextBytes(values);
+                for (int cpu = 0; cpu < cpus; cpu++)
+                {
+                    values.AsSpan((cpu * 16) + 12, 4).Clear(); // padding is not stored
+                }
+
+                int op = random.Next(3);
+                fixed (byte* v = values)
+                fixed (byte* kv = kernelValues)
+                {
+                    if (op == 0)
+                    {
+                        ulong flags = (ulong)random.Next(3);
+                        int expected = KernelMapSyscall.Element(2, fd, (byte*)&key, v, flags);
+                        int actual = ours.TryUpdate(BitConverter.GetBytes(key), values, (UpdateFlags)flags);
+                        Assert.True(expected == actual, $"step {step} update {key} flags {flags}: kernel {expected}, ours {actual}");
+                    }
+                    else if (op == 1)
+                    {
+                        int expected = KernelMapSyscall.Element(3, fd, (byte*)&key, null, 0);
+                        Assert.Equal(expected, ours.Delete((byte*)&key));
+                    }
+                    else
+                    {
+                        Array.Clear(kernelValues);
+                        int expected = KernelMapSyscall.Element(1, fd, (byte*)&key, kv, 0);
+                        bool found = ours.TryLookupPerCpu(BitConverter.GetBytes(key), ourValues);
+                        Assert.Equal(expected == 0, found);
+                        if (found)
+                        {
+                            Assert.Equal(Convert.ToHexString(kernelValues), Convert.ToHexString(ourValues));
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            KernelMapSyscall.Close(fd);
+        }
+    }
+
+    private static int PossibleCpus()
+    {
+        // "0-3" or "0": the kernel sizes per-CPU syscall buffers by possible CPUs.
+        string text = File.ReadAllText("/sys/devices/system/cpu/possible").Trim();
+        int dash = text.LastIndexOf('-');
+        return (dash < 0 ? int.Parse(text) : int.Parse(text[(dash + 1)..])) + 1;
+    }
+
     private static void RandomKey(Random random, MapType type, byte* key, int size, uint max)
     {
         var span = new Span<byte>(key, size);
