@@ -10,7 +10,7 @@ namespace LoadBalancer.Ebpf.Jit;
 /// in a collectible assembly that is unloaded once the object is unreachable (no Dispose needed).
 /// Thread safe: runs on different <see cref="RunContext"/>s may proceed in parallel.
 /// </summary>
-public sealed unsafe class JitProgram : IExecutableProgram
+public sealed unsafe class JitProgram
 {
     private readonly Type _type;
     private readonly delegate*<RunContext, JitState*, int, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong> _entry;
@@ -27,9 +27,6 @@ public sealed unsafe class JitProgram : IExecutableProgram
 
     /// <summary>The program this code was compiled from.</summary>
     public BpfProgram Program { get; }
-
-    /// <inheritdoc />
-    public ExecutionEngine Engine => ExecutionEngine.Jit;
 
     /// <summary>Emitted methods: one per bpf function (main and call targets), plus the regions of functions too large for one method.</summary>
     public int FunctionCount { get; }

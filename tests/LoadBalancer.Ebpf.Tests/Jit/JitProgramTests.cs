@@ -7,7 +7,7 @@ using static LoadBalancer.Ebpf.Tests.Execution.Asm;
 
 namespace LoadBalancer.Ebpf.Tests.Jit;
 
-/// <summary>Tail calls, callbacks, proven-safe accesses, the engine seam and allocation of the JIT.</summary>
+/// <summary>Tail calls, callbacks, proven-safe accesses and allocation of the JIT.</summary>
 public sealed unsafe class JitProgramTests
 {
     [Fact]
@@ -95,24 +95,6 @@ public sealed unsafe class JitProgramTests
         finally
         {
             NativeMemory.AlignedFree(outside);
-        }
-    }
-
-    [Theory]
-    [InlineData(ExecutionEngine.Interpreter)]
-    [InlineData(ExecutionEngine.Jit)]
-    public void The_engine_seam_runs_the_program_on_the_selected_engine(ExecutionEngine engine)
-    {
-        var program = new BpfProgram([Mov64R(0, 2), Alu64(Opcode.Mul, 0, 3), Exit()], new HelperTable());
-        var executable = ExecutableProgram.Create(program, engine);
-        Assert.Equal(engine, executable.Engine);
-        Assert.Same(program, executable.Program);
-        using var context = new RunContext();
-        Assert.Equal(21UL, executable.Run(context, 0, 7).ReturnValue);
-        if (engine == ExecutionEngine.Jit)
-        {
-            Assert.IsType<JitProgram>(executable);
-            Assert.Same(executable, ExecutableProgram.Create(program, engine));
         }
     }
 
