@@ -76,6 +76,39 @@ public sealed unsafe class JitProgramTests
     }
 
     [Fact]
+    public void A_region_a_helper_shrinks_is_not_used_from_a_stale_cache()
+    {
+        var packet = (byte*)NativeMemory.AlignedAlloc(64, 64);
+        try
+        {
+            NativeMemory.Clear(packet, 64);
+            packet[40] = 7;
+            var helpers = new HelperTable().Register(44, "shrink", (c, _, _, _, _, _) =>
+            {
+                c.SetPacket((nint)c.Packet.Start, 32);
+                return 0;
+            });
+            Instruction[] slots =
+            [
+                .. Lddw(6, (ulong)packet), Ldx(B, 0, 6, 40), Call(44), Ldx(B, 0, 6, 40), Exit(),
+            ];
+            var program = new BpfProgram(slots, helpers);
+            using var context = new RunContext();
+            context.SetPacket((nint)packet, 64);
+            var interpreted = Interpreter.Run(program, context, 0, 0);
+            context.SetPacket((nint)packet, 64);
+            var jitted = JitCompiler.Compile(program).Run(context, 0, 0);
+            JitAssert.SameResult(interpreted, jitted, "shrunk packet");
+            Assert.Equal(RunStatus.MemoryFault, jitted.Status);
+            Assert.Equal(4, jitted.InstructionIndex);
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(packet);
+        }
+    }
+
+    [Fact]
     public void Accesses_marked_proven_safe_are_not_checked()
     {
         var outside = (ulong*)NativeMemory.AlignedAlloc(8, 8);

@@ -95,6 +95,18 @@ internal sealed partial class FunctionEmitter
     /// </summary>
     private void EmitAfterHelper(int pc)
     {
+        // A helper may have moved or shrunk regions (bpf_xdp_adjust_head/tail): forget the cached ones.
+        foreach (var field in new[] { nameof(JitState.ReadLimit), nameof(JitState.WriteLimit) })
+        {
+            _il.Emit(OpCodes.Ldarg_1);
+            EmitI8(0);
+            _il.Emit(OpCodes.Stfld, StateField(field));
+        }
+
+        EmitI8(0);
+        _il.Emit(OpCodes.Stloc, _readLimit);
+        EmitI8(0);
+        _il.Emit(OpCodes.Stloc, _writeLimit);
         _il.Emit(OpCodes.Ldarg_0);
         _il.Emit(OpCodes.Call, Getter(typeof(RunContext), nameof(RunContext.Executed)));
         if (_layout.After[pc] != 0)
@@ -190,6 +202,9 @@ internal sealed partial class FunctionEmitter
             StoreReg(reg);
         }
 
+        // The callee's helpers may have changed regions; its misses left the current ones in the state.
+        ReloadReadCache();
+        ReloadWriteCache();
         LoadState(nameof(JitState.Executed));
         if (_layout.After[pc] != 0)
         {
