@@ -1,4 +1,5 @@
 using LoadBalancer.Dataplane.Engines;
+using LoadBalancer.Ebpf.Maps;
 using LoadBalancer.Ebpf.Execution;
 using LoadBalancer.Ebpf.ProgramTypes;
 using LoadBalancer.Ebpf.Runtime;
@@ -88,6 +89,20 @@ public sealed class XdpProgramRunner : IDisposable
     public XdpResult Run(XdpBuffer buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
+        MapReaders.Enter(Context.ProcessorId);
+        try
+        {
+            return RunEntered(buffer);
+        }
+        finally
+        {
+            MapReaders.Exit(Context.ProcessorId);
+        }
+    }
+
+    // Map pointers a program holds stay valid only inside a MapReaders section (the RCU stand-in).
+    private XdpResult RunEntered(XdpBuffer buffer)
+    {
         buffer.Attach(Context);
         var run = _executable.Run(Context);
         return new XdpResult(run, buffer.DataOffset, buffer.DataLength, buffer.MetadataLength, buffer.Redirect);
@@ -102,9 +117,18 @@ public sealed class XdpProgramRunner : IDisposable
             throw new ArgumentException($"{buffers.Length} packets need as many result slots; {results.Length} were given.", nameof(results));
         }
 
-        for (var i = 0; i < buffers.Length; i++)
+        MapReaders.Enter(Context.ProcessorId);
+        try
         {
-            results[i] = Run(buffers[i]);
+            for (var i = 0; i < buffers.Length; i++)
+            {
+                ArgumentNullException.ThrowIfNull(buffers[i]);
+                results[i] = RunEntered(buffers[i]);
+            }
+        }
+        finally
+        {
+            MapReaders.Exit(Context.ProcessorId);
         }
     }
 
