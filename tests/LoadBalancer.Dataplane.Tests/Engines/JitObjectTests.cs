@@ -39,6 +39,71 @@ public sealed class JitObjectTests
         Assert.True(actions.Count(a => a > 0) >= 2, $"only one verdict was exercised: {string.Join(", ", actions)}");
     }
 
+    [Fact]
+    public void The_balancer_program_gives_the_interpreters_verdicts_and_packets_in_the_jit()
+    {
+        var path = BalancerObject();
+        if (path is null)
+        {
+            Assert.Skip("src/bpf/balancer.bpf.o is not beside the repository root.");
+        }
+
+        var obj = Ebpf.Objects.ObjectLoader.LoadFile(path);
+        using var interpretedObject = new LoadedObject(obj, new LoadedObjectOptions { Helpers = XdpHelpers.CreateTable() });
+        using var jittedObject = new LoadedObject(obj, new LoadedObjectOptions { Helpers = XdpHelpers.CreateTable() });
+        using var interpreted = XdpProgramRunner.Create(interpretedObject, "xdp_balancer", InterpreterEngine.Instance);
+        using var jitted = XdpProgramRunner.Create(jittedObject, "xdp_balancer", JitEngine.Instance);
+        var code = Ebpf.Jit.JitCompiler.GetOrCompile(jitted.Program);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{jitted.Program.Length} slots: {code}");
+        var generator = new PacketGenerator(99);
+        var packets = new byte[1000][];
+        long instructions = 0;
+        for (var i = 0; i < packets.Length; i++)
+        {
+            var packet = packets[i] = generator.Next();
+            var expected = interpreted.Run(packet);
+            var actual = jitted.Run(packet);
+            var what = $"packet {i} ({Convert.ToHexString(packet)}): interpreter {expected.Run}, JIT {actual.Run}";
+            Assert.True(expected.Run.Status == actual.Run.Status && expected.ReturnValue == actual.ReturnValue && expected.Run.InstructionsExecuted == actual.Run.InstructionsExecuted, what);
+            Assert.True(interpreted.Buffer.MetadataAndData.SequenceEqual(jitted.Buffer.MetadataAndData), what);
+            instructions += actual.Run.InstructionsExecuted;
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{instructions / packets.Length} instructions/packet; interpreter {Time(interpreted, packets):F0} ns/packet, JIT {Time(jitted, packets):F0} ns/packet (runner included)");
+    }
+
+    private static double Time(XdpProgramRunner runner, byte[][] packets)
+    {
+        var best = double.MaxValue;
+        for (var round = 0; round < 5; round++)
+        {
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            foreach (var packet in packets)
+            {
+                runner.Run(packet);
+            }
+
+            best = Math.Min(best, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalNanoseconds / packets.Length);
+        }
+
+        return best;
+    }
+
+    private static string? BalancerObject()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "bpf", "balancer.bpf.o");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
     private static LoadedObject Load(string name)
     {
         var loaded = TestObjects.Load(name);
