@@ -1,8 +1,8 @@
 namespace LoadBalancer.Dataplane.Engines;
 
 /// <summary>
-/// The engines users can select by name (<c>--engine interpreter</c>). The interpreter is built in;
-/// other engines (the JIT) add themselves with <see cref="Register"/> at start-up.
+/// The engines users can select by name (<c>--engine interpreter</c>). The interpreter and the JIT are
+/// built in; other engines add themselves with <see cref="Register"/> at start-up.
 /// </summary>
 public static class ProgramEngines
 {
@@ -10,6 +10,7 @@ public static class ProgramEngines
     private static readonly Dictionary<string, IProgramEngine> Engines = new(StringComparer.OrdinalIgnoreCase)
     {
         [InterpreterEngine.EngineName] = InterpreterEngine.Instance,
+        [JitEngine.EngineName] = JitEngine.Instance,
     };
 
     /// <summary>The default engine (the interpreter until the JIT registers and is chosen explicitly).</summary>

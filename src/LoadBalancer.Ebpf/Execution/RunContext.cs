@@ -418,6 +418,24 @@ public sealed unsafe class RunContext : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// The region that allows the access (the same answer as <see cref="Check"/>), for engines that
+    /// cache the last region hit themselves (the JIT keeps it in registers).
+    /// </summary>
+    internal bool TryFindRegion(ulong address, ulong size, bool write, out ulong start, out ulong length)
+    {
+        if (!CheckSlow(address, size, write))
+        {
+            start = 0;
+            length = 0;
+            return false;
+        }
+
+        start = _regions[_lastHit].Start;
+        length = _regions[_lastHit].Length;
+        return true;
+    }
+
     private void Append(MemoryRegion region)
     {
         if (_count == _regions.Length)

@@ -152,7 +152,8 @@ public sealed unsafe class CompiledProgramTests
                 var obj = Path.Combine(temp.FullName, name + ".o");
                 var bin = Path.Combine(temp.FullName, name + ".bin");
                 Exec(clang, $"-O2 -target bpf -c \"{source}\" -o \"{obj}\"");
-                Exec("/usr/bin/llvm-objcopy", $"-O binary --only-section=.text \"{obj}\" \"{bin}\"");
+                var section = name.StartsWith("xdp_", StringComparison.Ordinal) ? "xdp" : ".text"; // as build.sh
+                Exec("/usr/bin/llvm-objcopy", $"-O binary --only-section={section} \"{obj}\" \"{bin}\"");
                 Assert.True(
                     File.ReadAllBytes(bin).AsSpan().SequenceEqual(File.ReadAllBytes(Path.ChangeExtension(source, ".bin"))),
                     $"{name}.bin is stale: run bench/LoadBalancer.Benchmarks/Programs/build.sh");

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
+using LoadBalancer.Ebpf.Execution;
+using LoadBalancer.Ebpf.Jit.Internal;
+
+namespace LoadBalancer.Ebpf.Jit;
+
+/// <summary>
+/// Compiles a validated <see cref="BpfProgram"/> to IL in a collectible assembly (one static method
+/// per bpf function, registers as IL arguments/locals, helpers called directly) and has the .NET JIT
+/// turn it into native code before returning, so the first run pays nothing. Every load and store is
+/// bounds-checked against the run context's regions like the interpreter's, except stack accesses at
+/// constant offsets from r10 and the accesses a verifier marks as proven safe.
+/// </summary>
+public static class JitCompiler
+{
+    private static readonly ConditionalWeakTable<BpfProgram, JitProgram> Cache = new();
+
+    /// <summary>
+    /// Functions longer than this (in instructions) are split into region methods of about this size:
+    /// the .NET JIT stops optimising methods above ~60 KB of IL or ~2,000 basic blocks.
+    /// </summary>
+    internal const int DefaultRegionSize = 800;
+    private static int _assemblies;
+
+    /// <summary>Compiles <paramref name="program"/> (a new compilation every call).</summary>
+    /// <param name="program">The program; its helper table is bound now (helpers registered later are not seen).</param>
+    /// <param name="provenSafe">
+    /// Optional, by instruction index: true where the verifier proved a load, store or atomic in bounds
+    /// (and an atomic aligned); those are emitted without a check. Null checks every access.
+    /// </param>
+    /// <exception cref="JitException">The program could not be compiled (names the instruction where known).</exception>
+    public static JitProgram Compile(BpfProgram program, bool[]? provenSafe = null) => Compile(program, provenSafe, DefaultRegionSize);
+
+    /// <summary>As <see cref="Compile(BpfProgram, bool[])"/> with a chosen region size (tests force tiny regions).</summary>
+    internal static JitProgram Compile(BpfProgram program, bool[]? provenSafe, int regionSize)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentOutOfRangeException.ThrowIfLessThan(regionSize, 1);
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            return CompileCore(program, provenSafe, regionSize, watch);
+        }
+        catch (Exception e) when (e is InvalidProgramException or NotSupportedException or ArgumentException or InvalidOperationException or TypeLoadException or BadImageFormatException)
+        {
+            throw new JitException($"The JIT could not compile program '{program.Name}' ({program.Length} slots): {e.Message}. Run it with the interpreter instead and report the program.", e);
+        }
+    }
+
+    /// <summary>The compiled code of <paramref name="program"/>, compiled once and kept while the program lives (tail-call targets).</summary>
+    public static JitProgram GetOrCompile(BpfProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return Cache.GetValue(program, static p => Compile(p));
+    }
+
+    private static JitProgram CompileCore(BpfProgram program, bool[]? provenSafe, int regionSize, Stopwatch watch)
+    {
+        var code = program.SlotArray;
+        var id = Interlocked.Increment(ref _assemblies);
+        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName($"LoadBalancer.Ebpf.Jitted{id}"), AssemblyBuilderAccess.RunAndCollect);
+        var module = assembly.DefineDynamicModule($"LoadBalancer.Ebpf.Jitted{id}");
+        var type = module.DefineType("BpfProgram" + id, TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract | TypeAttributes.Class);
+
+        // Functions: the main one and every local call target reachable from it.
+        var layouts = new Dictionary<int, FunctionLayout>();
+        var methods = new Dictionary<int, MethodBuilder>();
+        var pending = new Stack<int>();
+        pending.Push(0);
+        while (pending.Count > 0)
+        {
+            var entry = pending.Pop();
+            if (layouts.ContainsKey(entry))
+            {
+                continue;
+            }
+
+            var layout = FunctionLayout.Build(code, entry);
+            layouts[entry] = layout;
+            var method = type.DefineMethod($"f{entry}", MethodAttributes.Public | MethodAttributes.Static, typeof(ulong), FunctionEmitter.ParameterTypes);
+            method.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
+            method.InitLocals = false;
+            methods[entry] = method;
+            foreach (var target in layout.CallTargets)
+            {
+                pending.Push(target);
+            }
+        }
+
+        var pool = new ConstantPool(type);
+        var accessed = new HashSet<Assembly> { typeof(JitCompiler).Assembly };
+        var allMethods = new List<MethodBuilder>(methods.Values);
+        foreach (var (entry, layout) in layouts)
+        {
+            var regions = layout.Regions(regionSize);
+            if (regions.Count == 1)
+            {
+                new FunctionEmitter(methods[entry], program, layout, provenSafe, methods, pool, accessed).Emit();
+                continue;
+            }
+
+            var parts = new List<(int FirstPc, MethodBuilder Method)>();
+            foreach (var region in regions)
+            {
+                var firstPc = layout.Pcs[region.First];
+                var part = type.DefineMethod($"f{entry}_{firstPc}", MethodAttributes.Public | MethodAttributes.Static, typeof(int), FunctionEmitter.RegionParameterTypes);
+                part.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
+                part.InitLocals = false;
+                new FunctionEmitter(part, program, layout, provenSafe, methods, pool, accessed, region).Emit();
+                parts.Add((firstPc, part));
+                allMethods.Add(part);
+            }
+
+            RegionDispatcher.Emit(methods[entry], entry, parts);
+        }
+
+        var token = JitConstants.Reserve();
+        pool.EmitInitializer(token);
+        var attribute = typeof(IgnoresAccessChecksToAttribute).GetConstructor([typeof(string)])!;
+        foreach (var a in accessed)
+        {
+            assembly.SetCustomAttribute(new CustomAttributeBuilder(attribute, [a.GetName().Name!]));
+        }
+
+        var ilBytes = 0;
+        foreach (var method in allMethods)
+        {
+            ilBytes += method.GetILGenerator().ILOffset;
+        }
+
+        var created = type.CreateType();
+        JitConstants.Publish(token, pool.Values);
+        try
+        {
+            RuntimeHelpers.RunClassConstructor(created.TypeHandle);
+        }
+        finally
+        {
+            JitConstants.Release(token);
+        }
+
+        var emitted = watch.Elapsed;
+        MethodInfo? main = null;
+        foreach (var builder in allMethods)
+        {
+            var method = created.GetMethod(builder.Name, BindingFlags.Public | BindingFlags.Static)!;
+            RuntimeHelpers.PrepareMethod(method.MethodHandle);
+            if (builder.Name == "f0")
+            {
+                main = method;
+            }
+        }
+
+        return new JitProgram(program, created, main!, allMethods.Count, ilBytes, watch.Elapsed) { EmitTime = emitted };
+    }
+}

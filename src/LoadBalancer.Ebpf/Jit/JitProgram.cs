@@ -1,0 +1,77 @@
+using System.Reflection;
+using LoadBalancer.Ebpf.Execution;
+using LoadBalancer.Ebpf.Jit.Internal;
+
+namespace LoadBalancer.Ebpf.Jit;
+
+/// <summary>
+/// A <see cref="BpfProgram"/> compiled to native code by <see cref="JitCompiler"/>: runs with the
+/// interpreter's semantics and results, allocating nothing and never throwing per run. Its code lives
+/// in a collectible assembly that is unloaded once the object is unreachable (no Dispose needed).
+/// Thread safe: runs on different <see cref="RunContext"/>s may proceed in parallel.
+/// </summary>
+public sealed unsafe class JitProgram
+{
+    private readonly Type _type;
+    private readonly delegate*<RunContext, JitState*, int, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong> _entry;
+
+    internal JitProgram(BpfProgram program, Type type, MethodInfo entry, int functions, int ilBytes, TimeSpan compileTime)
+    {
+        Program = program;
+        _type = type;
+        _entry = (delegate*<RunContext, JitState*, int, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong>)entry.MethodHandle.GetFunctionPointer();
+        FunctionCount = functions;
+        IlBytes = ilBytes;
+        CompileTime = compileTime;
+    }
+
+    /// <summary>The program this code was compiled from.</summary>
+    public BpfProgram Program { get; }
+
+    /// <summary>Emitted methods: one per bpf function (main and call targets), plus the regions of functions too large for one method.</summary>
+    public int FunctionCount { get; }
+
+    /// <summary>Size of the emitted IL in bytes.</summary>
+    public int IlBytes { get; }
+
+    /// <summary>Wall time of <see cref="JitCompiler.Compile(BpfProgram, bool[])"/>: IL emission plus native code generation.</summary>
+    public TimeSpan CompileTime { get; }
+
+    /// <summary>Part of <see cref="CompileTime"/> spent producing IL and loading the type (the rest is the .NET JIT).</summary>
+    public TimeSpan EmitTime { get; internal init; }
+
+    /// <summary>The emitted type (its assembly is collectible), for tests that check unloading.</summary>
+    internal Type EmittedType => _type;
+
+    /// <summary>Runs with r1 = start of the context memory and r2 = its length, as <see cref="Interpreter.Run(BpfProgram, RunContext)"/>.</summary>
+    public RunResult Run(RunContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var region = context.Context;
+        return Run(context, region.Start, region.Length);
+    }
+
+    /// <summary>Runs with the given r1 and r2 (other registers 0, r10 = top of the stack).</summary>
+    public RunResult Run(RunContext context, ulong r1, ulong r2)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.BeginRun(Program.ContextLayout);
+        JitState state = default;
+        state.Budget = context.InstructionBudget;
+        state.StackTop = context.StackTop;
+        _entry(context, &state, 0, 0, r1, r2, 0, 0, 0, 0, 0, 0, 0);
+        GC.KeepAlive(this);
+        return state.ToResult();
+    }
+
+    /// <summary>Enters the main function at a given depth (runs and tail calls).</summary>
+    internal ulong Invoke(RunContext context, JitState* state, int depth, ulong r0, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5, ulong r6, ulong r7, ulong r8, ulong r9)
+    {
+        var r = _entry(context, state, depth, r0, r1, r2, r3, r4, r5, r6, r7, r8, r9);
+        GC.KeepAlive(this);
+        return r;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"JIT {Program.Name}: {FunctionCount} methods, {IlBytes} B IL, compiled in {CompileTime.TotalMilliseconds:F1} ms (IL {EmitTime.TotalMilliseconds:F1} ms)";
+}
