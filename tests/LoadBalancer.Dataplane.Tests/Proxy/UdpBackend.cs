@@ -33,34 +33,41 @@ internal sealed class UdpBackend : IAsyncDisposable
         await _loop;
     }
 
+    /// <summary>Stops recording senders (recording allocates; the allocation test needs a silent backend).</summary>
+    public bool Record { get; set; } = true;
+
     private async Task LoopAsync(bool reply)
     {
+        await Task.Yield();
         var buffer = new byte[65536];
-        var any = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var from = new SocketAddress(_socket.AddressFamily);
         while (true)
         {
-            SocketReceiveFromResult result;
+            int received;
             try
             {
-                result = await _socket.ReceiveFromAsync(buffer.AsMemory(1), SocketFlags.None, any);
+                received = await _socket.ReceiveFromAsync(buffer.AsMemory(1), SocketFlags.None, from);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                continue;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
-                if (e is SocketException { SocketErrorCode: SocketError.ConnectionReset })
-                {
-                    continue;
-                }
-
                 return;
             }
 
-            Senders.Enqueue((IPEndPoint)result.RemoteEndPoint);
+            if (Record)
+            {
+                Senders.Enqueue((IPEndPoint)EndPoint.Create(from));
+            }
+
             if (reply)
             {
                 buffer[0] = Id;
                 try
                 {
-                    await _socket.SendToAsync(buffer.AsMemory(0, result.ReceivedBytes + 1), SocketFlags.None, result.RemoteEndPoint);
+                    await _socket.SendToAsync(buffer.AsMemory(0, received + 1), SocketFlags.None, from);
                 }
                 catch (Exception e) when (e is SocketException or ObjectDisposedException)
                 {

@@ -1,0 +1,261 @@
+using System.Net;
+using System.Net.Sockets;
+using LoadBalancer.Dataplane.Proxy;
+using PacketDotNet;
+using static LoadBalancer.Dataplane.Tests.Proxy.Loopback;
+using ProtocolType = System.Net.Sockets.ProtocolType;
+
+namespace LoadBalancer.Dataplane.Tests.Proxy;
+
+/// <summary>UDP through the proxy: per-flow sockets to the chosen real, replies, idle expiry, GUE forwarding.</summary>
+public sealed class ProxyFrontendUdpTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Datagrams_reach_the_chosen_backend_and_its_replies_come_back_from_the_vip()
+    {
+        await using var harness = new ProxyHarness();
+        var backend = harness.AddUdpBackend(Real1);
+        var vip = harness.Vip(Vip4, ProxyProtocol.Udp, [Real1]);
+        var proxy = harness.Start();
+
+        using var client = Client(vip);
+        for (var i = 0; i < 5; i++)
+        {
+            var payload = new byte[] { (byte)i, 1, 2, 3 };
+            var reply = await ExchangeAsync(client, payload);
+            Assert.Equal(backend.Id, reply[0]);
+            Assert.Equal(payload, reply[1..]);
+        }
+
+        var counters = proxy.GetCounters();
+        Assert.Equal(5, counters.DatagramsReceived);
+        Assert.Equal(5, counters.DatagramsForwarded);
+        Assert.Equal(5, counters.DatagramsReplied);
+        Assert.Equal(1, counters.UdpFlowsCreated);
+        Assert.Equal(1, counters.UdpFlowsActive);
+        Assert.Equal(20, counters.BytesFromClients);
+        Assert.Equal(25, counters.BytesToClients);
+
+        // One flow: every datagram left the proxy from the same socket.
+        Assert.Single(backend.Senders.Distinct());
+    }
+
+    [Fact]
+    public async Task An_ipv6_vip_forwards_datagrams_to_an_ipv4_real()
+    {
+        if (!Ipv6Available())
+        {
+            Assert.Skip("IPv6 loopback (::1) is not available");
+        }
+
+        await using var harness = new ProxyHarness();
+        var backend = harness.AddUdpBackend(Real3);
+        var vip = harness.Vip(Vip6, ProxyProtocol.Udp, [Real3]);
+        harness.Start();
+
+        using var client = Client(vip);
+        var reply = await ExchangeAsync(client, "v6 datagram"u8.ToArray());
+        Assert.Equal(backend.Id, reply[0]);
+        Assert.Equal("v6 datagram"u8.ToArray(), reply[1..]);
+    }
+
+    [Fact]
+    public async Task Client_flows_spread_over_three_backends()
+    {
+        await using var harness = new ProxyHarness();
+        harness.AddUdpBackend(Real1);
+        harness.AddUdpBackend(Real2);
+        harness.AddUdpBackend(Real3);
+        var vip = harness.Vip(Vip4, ProxyProtocol.Udp, [Real1, Real2, Real3]);
+        var proxy = harness.Start();
+
+        var seen = new int[4];
+        var clients = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 150; i++)
+            {
+                // Every client stays open, so no two share an ephemeral port (one flow each).
+                var client = Client(vip);
+                clients.Add(client);
+                seen[(await ExchangeAsync(client, [(byte)i]))[0]]++;
+            }
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+
+        Assert.All(seen[1..], count => Assert.InRange(count, 25, 75));
+        Assert.Equal(150, proxy.GetCounters().UdpFlowsCreated);
+    }
+
+    [Fact]
+    public async Task An_idle_flow_expires_and_the_next_datagram_opens_a_new_one()
+    {
+        await using var harness = new ProxyHarness();
+        harness.AddUdpBackend(Real1);
+        var vip = harness.Vip(Vip4, ProxyProtocol.Udp, [Real1]);
+        harness.Options.UdpIdleTimeout = TimeSpan.FromMilliseconds(200);
+        var proxy = harness.Start();
+
+        using var client = Client(vip);
+        await ExchangeAsync(client, [1]);
+        Assert.Equal(1, proxy.GetCounters().UdpFlowsActive);
+        await WaitUntil(() => proxy.GetCounters() is { UdpFlowsExpired: 1, UdpFlowsActive: 0 }, "the idle flow expires");
+
+        await ExchangeAsync(client, [2]);
+        var counters = proxy.GetCounters();
+        Assert.Equal(2, counters.UdpFlowsCreated);
+        Assert.Equal(1, counters.UdpFlowsActive);
+    }
+
+    [Fact]
+    public async Task A_busy_flow_does_not_expire()
+    {
+        await using var harness = new ProxyHarness();
+        harness.AddUdpBackend(Real1);
+        var vip = harness.Vip(Vip4, ProxyProtocol.Udp, [Real1]);
+        harness.Options.UdpIdleTimeout = TimeSpan.FromMilliseconds(300);
+        var proxy = harness.Start();
+
+        using var client = Client(vip);
+        var until = DateTime.UtcNow.AddMilliseconds(1200);
+        while (DateTime.UtcNow < until)
+        {
+            await ExchangeAsync(client, [7]);
+            await Task.Delay(50, Token);
+        }
+
+        var counters = proxy.GetCounters();
+        Assert.Equal(1, counters.UdpFlowsCreated);
+        Assert.Equal(0, counters.UdpFlowsExpired);
+    }
+
+    [Fact]
+    public async Task Gue_forwarding_sends_the_clients_ip_packet_to_the_real_gue_port()
+    {
+        var guePort = FreePort(Real2);
+        await using var harness = new ProxyHarness(guePort: (ushort)guePort);
+        var vip = harness.Vip(Vip4, ProxyProtocol.Udp, [Real2], BalancerMaps.VipGue);
+        harness.Options.GueForward = true;
+        var proxy = harness.Start();
+
+        using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        receiver.Bind(new IPEndPoint(Real2, guePort));
+        using var client = Client(vip);
+        var payload = "inside GUE"u8.ToArray();
+        client.Send(payload);
+
+        var datagram = new byte[2048];
+        using var timeout = new CancellationTokenSource(Loopback.Timeout);
+        var length = await receiver.ReceiveAsync(datagram, SocketFlags.None, timeout.Token);
+        var ip = new IPv4Packet(new PacketDotNet.Utils.ByteArraySegment(datagram[..length]));
+        Assert.True(ip.ValidIPChecksum);
+        Assert.Equal(Vip4, ip.DestinationAddress);
+        Assert.Equal(((IPEndPoint)client.LocalEndPoint!).Address, ip.SourceAddress);
+        var udp = Assert.IsType<UdpPacket>(ip.PayloadPacket);
+        Assert.True(udp.ValidUdpChecksum);
+        Assert.Equal(((IPEndPoint)client.LocalEndPoint!).Port, udp.SourcePort);
+        Assert.Equal(vip.Port, udp.DestinationPort);
+        Assert.Equal(payload, udp.PayloadData);
+        Assert.Equal(20 + 8 + payload.Length, length);
+
+        var counters = proxy.GetCounters();
+        Assert.Equal(1, counters.DatagramsForwarded);
+        Assert.Equal(0, counters.UdpFlowsCreated);
+    }
+
+    [Fact]
+    public async Task Gue_forwarding_of_an_ip_in_ip_verdict_uses_the_configured_gue_port()
+    {
+        var guePort = FreePort(Real1);
+        await using var harness = new ProxyHarness();
+        var vip = harness.Vip(Vip4, ProxyProtocol.Udp, [Real1]);
+        harness.Options.GueForward = true;
+        harness.Options.GuePort = guePort;
+        harness.Start();
+
+        using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        receiver.Bind(new IPEndPoint(Real1, guePort));
+        using var client = Client(vip);
+        client.Send(new byte[1000]);
+
+        var datagram = new byte[2048];
+        using var timeout = new CancellationTokenSource(Loopback.Timeout);
+        var length = await receiver.ReceiveAsync(datagram, SocketFlags.None, timeout.Token);
+        var ip = new IPv4Packet(new PacketDotNet.Utils.ByteArraySegment(datagram[..length]));
+        Assert.Equal(vip.Port, Assert.IsType<UdpPacket>(ip.PayloadPacket).DestinationPort);
+        Assert.Equal(1028, length);
+    }
+
+    [Fact]
+    public async Task Datagrams_the_program_passes_or_drops_are_counted_and_go_nowhere()
+    {
+        await using var harness = new ProxyHarness();
+        var backend = harness.AddUdpBackend(Real1);
+        var notVip = harness.Vip(Vip4, ProxyProtocol.Udp, []);
+        var noReal = harness.Vip(Vip4, ProxyProtocol.Udp, []);
+        harness.Maps.AddVip(Vip4, noReal.Port, BalancerMaps.Udp, vipIndex: 9);
+        var proxy = harness.Start();
+
+        using var a = Client(notVip);
+        using var b = Client(noReal);
+        a.Send(new byte[10]);
+        b.Send(new byte[10]);
+        await WaitUntil(() => proxy.GetCounters() is { DatagramsRefused: 1, DatagramsDropped: 1 }, "both datagrams are judged");
+        Assert.Equal(0, backend.Received);
+        Assert.Equal(0, proxy.GetCounters().UdpFlowsCreated);
+    }
+
+    [Fact]
+    public async Task The_udp_steady_path_allocates_nothing_per_datagram()
+    {
+        await using var harness = new ProxyHarness();
+        harness.AddUdpBackend(Real1).Record = false;
+        var vip = harness.Vip(Vip4, ProxyProtocol.Udp, [Real1]);
+        harness.Start();
+
+        using var client = Client(vip);
+        client.ReceiveTimeout = 10_000;
+        var payload = new byte[64];
+        var reply = new byte[128];
+        for (var i = 0; i < 2000; i++)
+        {
+            client.Send(payload);
+            client.Receive(reply);
+        }
+
+        const int count = 5000;
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        for (var i = 0; i < count; i++)
+        {
+            client.Send(payload);
+            client.Receive(reply);
+        }
+
+        var perDatagram = (double)(GC.GetTotalAllocatedBytes(precise: true) - before) / count;
+        TestContext.Current.TestOutputHelper?.WriteLine($"{perDatagram:F2} bytes allocated per datagram round trip (whole process)");
+
+        // Everything in the process counts (test host, backend); the proxy itself must add nothing per datagram.
+        Assert.True(perDatagram < 1, $"{perDatagram:F1} bytes allocated per datagram round trip");
+    }
+
+    private static Socket Client(ProxyEndpoint vip)
+    {
+        var socket = new Socket(vip.Address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        socket.Connect(vip.ToIPEndPoint());
+        return socket;
+    }
+
+    private static async Task<byte[]> ExchangeAsync(Socket client, byte[] payload)
+    {
+        await client.SendAsync(payload, SocketFlags.None, Token);
+        var buffer = new byte[65536];
+        using var timeout = new CancellationTokenSource(Loopback.Timeout);
+        var n = await client.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+        return buffer[..n];
+    }
+}
