@@ -29,18 +29,23 @@ public sealed class ProxyUdpAllocationTests
             client.Receive(reply);
         }
 
-        const int count = 5000;
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        for (var i = 0; i < count; i++)
+        // Five windows of 2000 round trips; the quietest counts. Other work in the process (finalizers,
+        // timers of earlier tests) allocates now and then, but a per-datagram allocation shows in every window.
+        const int count = 2000;
+        var best = double.MaxValue;
+        for (var window = 0; window < 5; window++)
         {
-            client.Send(payload);
-            client.Receive(reply);
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            for (var i = 0; i < count; i++)
+            {
+                client.Send(payload);
+                client.Receive(reply);
+            }
+
+            best = Math.Min(best, (double)(GC.GetTotalAllocatedBytes(precise: true) - before) / count);
         }
 
-        var perDatagram = (double)(GC.GetTotalAllocatedBytes(precise: true) - before) / count;
-        TestContext.Current.TestOutputHelper?.WriteLine($"{perDatagram:F2} bytes allocated per datagram round trip (whole process)");
-
-        // Everything in the process counts (test host, backend); the proxy itself must add nothing per datagram.
-        Assert.True(perDatagram < 1, $"{perDatagram:F1} bytes allocated per datagram round trip");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{best:F2} bytes allocated per datagram round trip (whole process, quietest window)");
+        Assert.True(best < 1, $"{best:F1} bytes allocated per datagram round trip");
     }
 }
