@@ -20,6 +20,7 @@ internal sealed class TcpProxyConnection
     private WorkerCounters? _counters;
     private int _aborted;
     private int _reset;
+    private bool _spliced;
 
     public TcpProxyConnection(int maxBufferedBytes)
     {
@@ -119,15 +120,20 @@ internal sealed class TcpProxyConnection
     /// <summary>Makes the pooled state reusable; false when a pipe end was left open (then it is dropped).</summary>
     public bool TryReset()
     {
-        try
+        if (_spliced)
         {
-            _toReal.Reset();
-            _toClient.Reset();
+            try
+            {
+                _toReal.Reset();
+                _toClient.Reset();
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
         }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
+
+        _spliced = false;
 
         _client = null;
         _real = null;
@@ -201,6 +207,7 @@ internal sealed class TcpProxyConnection
     private async Task SpliceAsync(Socket client, Socket real)
     {
         var counters = _counters!;
+        _spliced = true;
         var up = ReceiveAsync(client, _toReal.Writer, counters, fromClient: true);
         var upSend = SendAsync(_toReal.Reader, real);
         var down = ReceiveAsync(real, _toClient.Writer, counters, fromClient: false);
