@@ -45,7 +45,7 @@ internal sealed class TcpBackend : IAsyncDisposable
         var buffer = new byte[65536];
         while (true)
         {
-            var n = await socket.ReceiveAsync(buffer, SocketFlags.None);
+            var n = await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None);
             if (n == 0)
             {
                 socket.Shutdown(SocketShutdown.Send);
