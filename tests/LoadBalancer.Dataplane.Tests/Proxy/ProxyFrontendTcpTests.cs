@@ -246,6 +246,56 @@ public sealed class ProxyFrontendTcpTests
         Assert.Equal(1, counters.ConnectionsFailed);
         Assert.Equal(2, counters.ConnectRetries);
         Assert.Equal(0, counters.ConnectionsForwarded);
+        var warning = Assert.Single(harness.Logger.Entries, e => e.Id.Id == 2104);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("127.0.0.5", warning.Message);
+        Assert.Contains("ConnectionRefused", warning.Message);
+    }
+
+    [Fact]
+    public async Task A_real_that_never_answers_times_out_on_every_attempt()
+    {
+        await using var harness = new ProxyHarness();
+
+        // A listener whose accept queue is full: the kernel drops further SYNs, so connects hang.
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        silent.Bind(new IPEndPoint(Unreachable, 0));
+        silent.Listen(0);
+        var filler = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+                filler.Add(socket);
+                try
+                {
+                    socket.Connect(silent.LocalEndPoint!);
+                }
+                catch (SocketException)
+                {
+                }
+            }
+
+            harness.SetRealPort(Unreachable, ProxyProtocol.Tcp, ((IPEndPoint)silent.LocalEndPoint!).Port);
+            var vip = harness.Vip(Vip4, ProxyProtocol.Tcp, [Unreachable]);
+            harness.Options.ConnectTimeout = TimeSpan.FromMilliseconds(150);
+            harness.Options.ConnectRetries = 1;
+            harness.Options.ConnectRetryDelay = TimeSpan.FromMilliseconds(10);
+            var proxy = harness.Start();
+
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            await ExpectClosedAsync(vip.ToIPEndPoint());
+            Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(300), $"closed after {started.Elapsed}, before two 150 ms attempts");
+            var counters = proxy.GetCounters();
+            Assert.Equal(1, counters.ConnectionsFailed);
+            Assert.Equal(1, counters.ConnectRetries);
+            Assert.Contains(harness.Logger.Entries, e => e.Id.Id == 2104 && e.Message.Contains("timed out") && e.Message.Contains("2 attempt"));
+        }
+        finally
+        {
+            filler.ForEach(s => s.Dispose());
+        }
     }
 
     [Fact]

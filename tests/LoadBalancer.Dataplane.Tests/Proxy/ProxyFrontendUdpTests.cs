@@ -171,6 +171,38 @@ public sealed class ProxyFrontendUdpTests
     }
 
     [Fact]
+    public async Task Gue_forwarding_from_an_ipv6_vip_carries_the_ipv6_packet_to_an_ipv4_real()
+    {
+        if (!Ipv6Available())
+        {
+            Assert.Skip("IPv6 loopback (::1) is not available");
+        }
+
+        var guePort = FreePort(Real3);
+        await using var harness = new ProxyHarness(guePort: (ushort)guePort);
+        var vip = harness.Vip(Vip6, ProxyProtocol.Udp, [Real3], BalancerMaps.VipGue);
+        harness.Options.GueForward = true;
+        harness.Start();
+
+        using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        receiver.Bind(new IPEndPoint(Real3, guePort));
+        using var client = Client(vip);
+        client.Send("six"u8);
+
+        var datagram = new byte[2048];
+        using var timeout = new CancellationTokenSource(Loopback.Timeout);
+        var length = await receiver.ReceiveAsync(datagram, SocketFlags.None, timeout.Token);
+        Assert.Equal(0x60, datagram[0] & 0xF0);
+        var ip = new IPv6Packet(new PacketDotNet.Utils.ByteArraySegment(datagram[..length]));
+        Assert.Equal(Vip6, ip.DestinationAddress);
+        Assert.Equal(Vip6, ip.SourceAddress);
+        var udp = Assert.IsType<UdpPacket>(ip.PayloadPacket);
+        Assert.True(udp.ValidUdpChecksum);
+        Assert.Equal(vip.Port, udp.DestinationPort);
+        Assert.Equal("six"u8.ToArray(), udp.PayloadData);
+    }
+
+    [Fact]
     public async Task Gue_forwarding_of_an_ip_in_ip_verdict_uses_the_configured_gue_port()
     {
         var guePort = FreePort(Real1);

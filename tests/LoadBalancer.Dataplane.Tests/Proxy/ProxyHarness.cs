@@ -29,6 +29,8 @@ internal sealed class ProxyHarness : IAsyncDisposable
 
     public ProxyOptions Options { get; } = new() { Workers = 2 };
 
+    public ListLogger<ProxyFrontend> Logger { get; } = new();
+
     public TcpBackend AddTcpBackend(IPAddress address, Func<TcpBackend, Socket, Task>? handler = null)
     {
         var backend = new TcpBackend(address, (byte)(TcpBackends.Count + 1), handler);
@@ -64,7 +66,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
     public ProxyFrontend Start()
     {
         Options.RealPort = (real, endpoint) => _realPorts.TryGetValue((real, endpoint.Protocol), out var port) ? port : endpoint.Port;
-        Proxy = new ProxyFrontend(Maps.Loaded, BalancerMaps.Program, Options);
+        Proxy = new ProxyFrontend(Maps.Loaded, BalancerMaps.Program, Options, Logger);
         Proxy.Start();
         return Proxy;
     }
