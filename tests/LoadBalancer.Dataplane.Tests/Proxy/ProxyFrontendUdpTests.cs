@@ -95,6 +95,40 @@ public sealed class ProxyFrontendUdpTests
     }
 
     [Fact]
+    public async Task Empty_large_and_random_datagrams_are_forwarded_and_the_proxy_keeps_serving()
+    {
+        await using var harness = new ProxyHarness();
+        harness.AddUdpBackend(Real1);
+        var vip = harness.Vip(Vip4, ProxyProtocol.Udp, [Real1]);
+        var proxy = harness.Start();
+
+        using var client = Client(vip);
+        Assert.Equal([1], await ExchangeAsync(client, []));
+        var large = System.Security.Cryptography.RandomNumberGenerator.GetBytes(65_000);
+        var reply = await ExchangeAsync(client, large);
+        Assert.Equal(large, reply[1..]);
+
+        // Clients that send one random datagram and vanish (each a new flow), paced in batches so the
+        // VIP socket's receive buffer does not overflow (the kernel would drop, as UDP may).
+        var random = new Random(11);
+        for (var batch = 1; batch <= 10; batch++)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                using var noisy = Client(vip);
+                var garbage = new byte[random.Next(0, 3000)];
+                random.NextBytes(garbage);
+                noisy.Send(garbage);
+            }
+
+            var expected = 2 + batch * 20;
+            await WaitUntil(() => proxy.GetCounters().DatagramsReceived == expected, $"{expected} datagrams are received");
+        }
+
+        Assert.Equal([1, 42], await ExchangeAsync(client, [42]));
+    }
+
+    [Fact]
     public async Task An_idle_flow_expires_and_the_next_datagram_opens_a_new_one()
     {
         await using var harness = new ProxyHarness();

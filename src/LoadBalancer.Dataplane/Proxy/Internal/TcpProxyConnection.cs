@@ -176,7 +176,18 @@ internal sealed class TcpProxyConnection
                 }
             }
 
-            var socket = new Socket(real.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            Socket socket;
+            try
+            {
+                socket = new Socket(real.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            }
+            catch (SocketException e)
+            {
+                // Out of descriptors or the family is unsupported: counts as a failed attempt.
+                error = e.SocketErrorCode.ToString();
+                continue;
+            }
+
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Aborting);
             timeout.CancelAfter(options.ConnectTimeout);
             try

@@ -92,14 +92,26 @@ internal sealed class UdpEndpointListener(ProxyEndpoint endpoint, ProxyContext c
                 {
                     received = await socket.ReceiveFromAsync(buffer.AsMemory(headerLength), SocketFlags.None, from, _stop.Token).ConfigureAwait(false);
                 }
-                catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
+                catch (SocketException e) when (!_stop.IsCancellationRequested && e.SocketErrorCode is not (SocketError.OperationAborted or SocketError.Interrupted))
                 {
+                    // ICMP errors queued on the socket, a datagram too large...: the socket itself still serves.
                     continue;
                 }
 
                 Interlocked.Increment(ref counters.DatagramsReceived);
                 Interlocked.Add(ref counters.BytesFromClients, received);
-                var step = Process(buffer, headerLength, received, from, socket, worker, senders);
+                UdpStep step;
+                try
+                {
+                    step = Process(buffer, headerLength, received, from, socket, worker, senders);
+                }
+                catch (SocketException)
+                {
+                    // No socket for a new flow (out of descriptors...): this datagram is lost, the loop goes on.
+                    Interlocked.Increment(ref counters.DatagramsDropped);
+                    continue;
+                }
+
                 try
                 {
                     switch (step.Kind)
