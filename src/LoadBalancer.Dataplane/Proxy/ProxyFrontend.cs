@@ -212,45 +212,7 @@ public sealed class ProxyFrontend : IAsyncDisposable
     /// up to <see cref="ProxyOptions.DrainTimeout"/> (or until <paramref name="cancellationToken"/>),
     /// then resets those left. Calling it again does nothing.
     /// </summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        IEndpointListener[] listeners;
-        lock (_gate)
-        {
-            if (_state == State.Stopped)
-            {
-                return;
-            }
-
-            var wasRunning = _state == State.Running;
-            _state = State.Stopped;
-            listeners = wasRunning ? [.. _listeners.Values] : [];
-            _listeners.Clear();
-        }
-
-        foreach (var listener in listeners)
-        {
-            await listener.DisposeAsync().ConfigureAwait(false);
-        }
-
-        var drained = _context.Connections.WhenDrained();
-        if (!drained.IsCompleted)
-        {
-            try
-            {
-                await drained.WaitAsync(_context.Options.DrainTimeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-            {
-                ProxyLog.DrainTimedOut(_logger, _context.Connections.Count, _context.Options.DrainTimeout);
-                _context.Abort();
-                _context.Connections.AbortAll();
-                await _context.Connections.WhenDrained().ConfigureAwait(false);
-            }
-        }
-
-        ProxyLog.Stopped(_logger);
-    }
+    public Task StopAsync(CancellationToken cancellationToken = default) => StopCoreAsync(_context.Options.DrainTimeout, cancellationToken);
 
     /// <summary>The counters now, summed over the workers.</summary>
     public ProxyCounters GetCounters()
@@ -316,13 +278,56 @@ public sealed class ProxyFrontend : IAsyncDisposable
     /// <summary>Stops without draining (open connections are reset) and frees the workers; use <see cref="StopAsync"/> first for a graceful stop.</summary>
     public async ValueTask DisposeAsync()
     {
-        _context.Abort();
-        _context.Connections.AbortAll();
-        await StopAsync().ConfigureAwait(false);
+        await StopCoreAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
         foreach (var worker in _context.Workers)
         {
             worker.Dispose();
         }
+    }
+
+    private async Task StopCoreAsync(TimeSpan drainTimeout, CancellationToken cancellationToken)
+    {
+        IEndpointListener[] listeners;
+        lock (_gate)
+        {
+            if (_state == State.Stopped)
+            {
+                return;
+            }
+
+            var wasRunning = _state == State.Running;
+            _state = State.Stopped;
+            listeners = wasRunning ? [.. _listeners.Values] : [];
+            _listeners.Clear();
+        }
+
+        // Listeners first: after this no connection is accepted, so the ones tracked are all there is.
+        foreach (var listener in listeners)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        var drained = _context.Connections.WhenDrained();
+        if (!drained.IsCompleted)
+        {
+            try
+            {
+                await drained.WaitAsync(drainTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                if (drainTimeout > TimeSpan.Zero)
+                {
+                    ProxyLog.DrainTimedOut(_logger, _context.Connections.Count, drainTimeout);
+                }
+
+                _context.Abort();
+                _context.Connections.AbortAll();
+                await _context.Connections.WhenDrained().ConfigureAwait(false);
+            }
+        }
+
+        ProxyLog.Stopped(_logger);
     }
 
     private IEndpointListener CreateListener(ProxyEndpoint endpoint) => endpoint.Protocol == ProxyProtocol.Tcp
