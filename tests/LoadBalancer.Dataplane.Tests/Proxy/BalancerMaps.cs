@@ -109,6 +109,26 @@ internal sealed class BalancerMaps : IDisposable
         FillRing(vipIndex, indexes);
     }
 
+    /// <summary>Packets of the stats entry <paramref name="index"/> per CPU (the program's per-CPU <c>stats</c> map).</summary>
+    public ulong[] PacketsPerCpu(int index)
+    {
+        var stats = Loaded.GetMap("stats");
+        var values = new byte[stats.CpuCount * stats.PerCpuValueStride];
+        Span<byte> key = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(key, index);
+        Assert.True(stats.TryLookupPerCpu(key, values));
+        var packets = new ulong[stats.CpuCount];
+        for (var cpu = 0; cpu < packets.Length; cpu++)
+        {
+            packets[cpu] = BinaryPrimitives.ReadUInt64LittleEndian(values.AsSpan(cpu * stats.PerCpuValueStride));
+        }
+
+        return packets;
+    }
+
+    /// <summary>Index of the XDP_TX action counter (STATS_ACTION_BASE + 3).</summary>
+    public const int StatsTx = 64 + 4096 + 3;
+
     public void Dispose() => Loaded.Dispose();
 
     private static byte Family(IPAddress address) => address.AddressFamily == AddressFamily.InterNetworkV6 ? (byte)10 : (byte)2;

@@ -228,6 +228,12 @@ public sealed class ProxyFrontendTcpTests
         // Round-robin ring, hashed 5-tuples: each backend gets about a third (binomial sd ~8).
         Assert.All(seen[1..], count => Assert.InRange(count, 60, 140));
         Assert.Equal(300, harness.TcpBackends.Sum(b => b.Connections));
+
+        // Each SYN ran once, on the worker whose SO_REUSEPORT socket the kernel gave the connection:
+        // both workers' per-CPU slots of the program's TX counter took a share.
+        var tx = harness.Maps.PacketsPerCpu(BalancerMaps.StatsTx);
+        Assert.Equal(300ul, tx[0] + tx[1]);
+        Assert.All(tx, packets => Assert.InRange(packets, 30ul, 270ul));
     }
 
     [Fact]
