@@ -42,6 +42,13 @@ public sealed class ProxyOptions
     public TimeSpan UdpIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Receive and send buffer size (SO_RCVBUF / SO_SNDBUF) of each VIP UDP socket, to absorb bursts
+    /// while workers run the program; null keeps the system default. Linux caps it at
+    /// <c>net.core.rmem_max</c> / <c>wmem_max</c>.
+    /// </summary>
+    public int? UdpSocketBufferSize { get; set; }
+
+    /// <summary>
     /// UDP GUE forwarding: instead of proxying, send the encapsulated packet's GUE payload (the client's
     /// IP packet, variant 1) as a UDP datagram to the real's GUE port; the real answers the client itself.
     /// </summary>
@@ -96,6 +103,11 @@ public sealed class ProxyOptions
         if (UdpIdleTimeout <= TimeSpan.Zero)
         {
             Fail(nameof(UdpIdleTimeout), UdpIdleTimeout, "must be positive");
+        }
+
+        if (UdpSocketBufferSize is < 4096)
+        {
+            Fail(nameof(UdpSocketBufferSize), UdpSocketBufferSize, "must be at least 4096 bytes (or null for the system default)");
         }
 
         if (GuePort is < 1 or > 65535)

@@ -129,6 +129,43 @@ public sealed class ProxyFrontendUdpTests
     }
 
     [Fact]
+    public async Task A_larger_udp_socket_buffer_absorbs_a_burst_of_new_flows()
+    {
+        const int burst = 200;
+        var rmemMax = File.Exists("/proc/sys/net/core/rmem_max") ? long.Parse(File.ReadAllText("/proc/sys/net/core/rmem_max").Trim()) : 0;
+        if (rmemMax < 2 * 1024 * 1024)
+        {
+            Assert.Skip($"net.core.rmem_max is {rmemMax} bytes; the test needs 2 MiB of socket buffer");
+        }
+
+        await using var harness = new ProxyHarness();
+        harness.AddUdpBackend(Real1, reply: false);
+        var vip = harness.Vip(Vip4, ProxyProtocol.Udp, [Real1]);
+        harness.Options.UdpSocketBufferSize = 2 * 1024 * 1024;
+        var proxy = harness.Start();
+
+        // Unpaced: every datagram is a new flow (socket, connect, reply loop) while the next ones queue.
+        var clients = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < burst; i++)
+            {
+                var client = Client(vip);
+                clients.Add(client);
+                client.Send(new byte[1400]);
+            }
+
+            await WaitUntil(() => proxy.GetCounters().DatagramsForwarded == burst, $"all {burst} datagrams are forwarded");
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+
+        Assert.Equal(burst, proxy.GetCounters().UdpFlowsCreated);
+    }
+
+    [Fact]
     public async Task An_idle_flow_expires_and_the_next_datagram_opens_a_new_one()
     {
         await using var harness = new ProxyHarness();

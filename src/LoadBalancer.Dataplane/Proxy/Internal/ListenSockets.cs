@@ -41,6 +41,12 @@ internal static class ListenSockets
                     }
                 }
 
+                if (endpoint.Protocol == ProxyProtocol.Udp && options.UdpSocketBufferSize is { } size)
+                {
+                    socket.ReceiveBufferSize = size;
+                    socket.SendBufferSize = size;
+                }
+
                 socket.Bind(endpoint.ToIPEndPoint());
                 if (endpoint.Protocol == ProxyProtocol.Tcp)
                 {
