@@ -27,7 +27,7 @@ public sealed record ProxyEndpoint(IPAddress Address, int Port, ProxyProtocol Pr
     {
         if (Address is null || Address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
         {
-            throw new ArgumentException($"Proxy endpoint {this}: the address must be an IPv4 or IPv6 address.", nameof(Address));
+            throw new ArgumentException($"Proxy endpoint {Address?.ToString() ?? "(no address)"} port {Port}: the address must be an IPv4 or IPv6 address.", nameof(Address));
         }
 
         if (Port is < 1 or > 65535)

@@ -141,6 +141,13 @@ public sealed class ProxyFrontendLifecycleTests
         options.Endpoints.Add(new ProxyEndpoint(Vip4, 80, ProxyProtocol.Tcp));
         Assert.Contains("twice", Assert.Throws<ArgumentException>(() => new ProxyFrontend(maps.Loaded, BalancerMaps.Program, options)).Message);
 
+        options = new ProxyOptions();
+        options.Endpoints.Add(new ProxyEndpoint(null!, 80, ProxyProtocol.Tcp));
+        Assert.Contains("IPv4 or IPv6", Assert.Throws<ArgumentException>(() => new ProxyFrontend(maps.Loaded, BalancerMaps.Program, options)).Message);
+
+        options = new ProxyOptions { UdpSocketBufferSize = 100 };
+        Assert.Contains("UdpSocketBufferSize", Assert.Throws<ArgumentException>(() => new ProxyFrontend(maps.Loaded, BalancerMaps.Program, options)).Message);
+
         Assert.Throws<KeyNotFoundException>(() => new ProxyFrontend(maps.Loaded, "no_such_program", new ProxyOptions()));
     }
 
