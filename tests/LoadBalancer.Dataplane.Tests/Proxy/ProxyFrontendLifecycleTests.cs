@@ -97,6 +97,24 @@ public sealed class ProxyFrontendLifecycleTests
     }
 
     [Fact]
+    public async Task A_connection_open_when_its_endpoint_is_removed_keeps_working()
+    {
+        await using var harness = new ProxyHarness();
+        harness.AddTcpBackend(Real1);
+        var vip = harness.Vip(Vip4, ProxyProtocol.Tcp, [Real1]);
+        var proxy = harness.Start();
+
+        using var client = await ConnectAsync(vip.ToIPEndPoint());
+        await ReadExactlyAsync(client, 1);
+        Assert.True(await proxy.RemoveEndpointAsync(vip));
+        Assert.False(CanConnect(vip.ToIPEndPoint()));
+
+        await client.SendAsync("still spliced"u8.ToArray(), SocketFlags.None, Token);
+        Assert.Equal("still spliced"u8.ToArray(), await ReadExactlyAsync(client, 13));
+        Assert.Equal(1, proxy.GetCounters().ConnectionsActive);
+    }
+
+    [Fact]
     public async Task Adding_an_endpoint_that_cannot_be_bound_fails_and_leaves_it_out()
     {
         await using var harness = new ProxyHarness();
