@@ -4,7 +4,7 @@ using LoadBalancer.Ebpf.Isa;
 namespace LoadBalancer.Ebpf.Jit.Internal;
 
 /// <summary>
-/// Operations the emitted code calls (the .NET JIT inlines them): RFC 9669 division and modulo with
+/// Operations the emitted code calls (the .NET JIT inlines them, except the 32-bit register divisions): RFC 9669 division and modulo with
 /// their zero and -1 cases, and atomics on raw addresses. Same results as the interpreter's.
 /// </summary>
 internal static unsafe class JitOps
@@ -15,10 +15,15 @@ internal static unsafe class JitOps
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Mod64(ulong a, ulong b) => b == 0 ? a : a % b;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // The 32-bit register forms are deliberately not inlined: RyuJIT (.NET 10.0.12, x64) miscompiles an
+    // inlined (uint)/(int) narrowing of a 64-bit local that feeds div/idiv when the local sits in RAX or
+    // RDX (which the division kills): it relocates the local through the 32-bit "mov r32, r32" of the cast,
+    // so the register keeps only its low half afterwards (JitDifferentialTests seeds 5 and 6, regions of
+    // 3 and 7 instructions). A call boundary makes the .NET JIT save the full registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static ulong Div32(ulong a, ulong b) => (uint)b == 0 ? 0 : (uint)a / (uint)b;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static ulong Mod32(ulong a, ulong b) => (uint)b == 0 ? (uint)a : (uint)a % (uint)b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -37,7 +42,7 @@ internal static unsafe class JitOps
         _ => (ulong)((long)a % (long)b),
     };
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static ulong SDiv32(ulong a, ulong b) => (int)b switch
     {
         0 => 0,
@@ -45,7 +50,7 @@ internal static unsafe class JitOps
         _ => (uint)((int)a / (int)b),
     };
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static ulong SMod32(ulong a, ulong b) => (int)b switch
     {
         0 => (uint)a,
