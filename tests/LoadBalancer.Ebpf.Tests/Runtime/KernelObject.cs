@@ -93,6 +93,7 @@ internal sealed class KernelObject : IKernelTwin
     public (uint Retval, byte[] Packet) Run(string program, byte[] packet)
     {
         var output = new byte[packet.Length + 512];
+        using var pin = new CpuPin();
         _programs[program].TestRun(packet, output, 1, out var retval, out var length, out _);
         return (retval, output[..length]);
     }

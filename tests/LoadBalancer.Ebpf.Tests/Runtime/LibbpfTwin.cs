@@ -39,6 +39,7 @@ internal sealed unsafe partial class LibbpfTwin : IKernelTwin
     {
         var fd = ProgramFd(FindProgram(_object, program));
         var output = new byte[packet.Length + 512];
+        using var pin = new CpuPin();
         fixed (byte* input = packet)
         fixed (byte* outBuffer = output)
         {
