@@ -223,19 +223,20 @@ internal sealed partial class Checker
         }
 
         var field = _ctx.FieldAt(off);
-        if (write && (field is null || !field.Writable))
+        if (write && (field is not { } writable || writable.ReadOnly))
         {
-            throw Fail($"invalid bpf_context access off={off} size={size}: {(field is null ? "no field of " + _ctx.StructName + " is there" : $"{_ctx.StructName}.{field.Name} is read-only")}; programs cannot write the context");
+            throw Fail($"invalid bpf_context access off={off} size={size}: {(field is { } f ? $"{_ctx.StructName}.{f.Name} is read-only" : "no field of " + _ctx.StructName + " is there")}; programs cannot write the context");
         }
 
-        if (field is null || field.Size != size)
+        if (field is not { } readable || !_ctx.Allows(off, size, write))
         {
-            throw Fail($"invalid bpf_context access off={off} size={size}: " + (field is null
-                ? $"{_ctx.StructName} has no readable field at offset {off}"
-                : $"{_ctx.StructName}.{field.Name} must be read as a whole {field.Size}-byte field"));
+            throw Fail($"invalid bpf_context access off={off} size={size}: " + (field is { } g
+                ? $"{_ctx.StructName}.{g.Name} must be read as a whole {g.UserSize}-byte field"
+                : $"{_ctx.StructName} has no readable field at offset {off}"));
         }
 
-        return field.Loads == RegType.Scalar ? RegState.UnknownOfSize(size) : RegState.Pointer(field.Loads);
+        var loads = _ctx.LoadOf(readable);
+        return loads == RegType.Scalar ? RegState.UnknownOfSize(size) : RegState.Pointer(loads);
     }
 
     private RegState PacketAccess(int regno, in RegState reg, int off, int size, bool write, in RegState value)

@@ -75,7 +75,7 @@ internal static class StateComparer
         {
             var of = old.Frames[f];
             var cf = cur.Frames[f];
-            if (of.CallSite != cf.CallSite || of.CallbackOf != cf.CallbackOf)
+            if (of.CallSite != cf.CallSite || of.CallbackOf != cf.CallbackOf || !ReferenceEquals(of.CallbackEntryStacks, cf.CallbackEntryStacks))
             {
                 return false;
             }
@@ -106,6 +106,13 @@ internal static class StateComparer
         }
 
         return true;
+    }
+
+    /// <summary>True when <paramref name="old"/> describes every value <paramref name="cur"/> may hold (ids compared alone).</summary>
+    public static bool Covers(in RegState old, in RegState cur)
+    {
+        var ids = new IdMap();
+        return RegSafe(old, cur, ids, exact: false);
     }
 
     private static int CalleeSavedLive(ProgramShape shape, int callSite)
