@@ -45,6 +45,11 @@ internal sealed partial class Checker
     {
         CheckRead(0);
         var r0 = Reg(0);
+        if (_cur.CurFrame > 0 && Frame.CallbackOf >= 0)
+        {
+            MarkPrecise(1); // the callback's return value is range-checked
+        }
+
         if (_cur.CurFrame > 0)
         {
             var callee = Frame;
@@ -117,6 +122,12 @@ internal sealed partial class Checker
             if (arg == ArgType.DontCare)
             {
                 continue;
+            }
+
+            if (arg != ArgType.Anything)
+            {
+                // Sizes, NULL constants and the like decide what the helper may touch.
+                MarkPrecise(1 << regno);
             }
 
             CheckRead(regno);
@@ -296,6 +307,15 @@ internal sealed partial class Checker
 
         if (first == 0 && slot.Kinds[0] == SlotKind.Spill && slot.Spilled.IsConst && (keySize == 8 ? slot.IsSpill : slot.Kinds[keySize] != SlotKind.Spill && slot.Kinds[keySize - 1] == SlotKind.Spill))
         {
+            if (reg.Aux == _cur.CurFrame)
+            {
+                MarkPrecise(0, 1UL << spi);
+            }
+            else
+            {
+                GiveUp(_cur.Parent);
+            }
+
             key = slot.Spilled.Var.Value;
             return true;
         }

@@ -272,6 +272,7 @@ internal sealed partial class Checker
     private RegState StackAccess(int regno, in RegState reg, int off, int size, bool write, in RegState value, bool isImmediate)
     {
         var frame = _cur.Frames[reg.Aux];
+        NoteStackSlot(reg, off, size, write);
         if (!reg.Var.IsConst)
         {
             if (reg.SMax >= Limits.MaxVarOff || reg.SMin <= -Limits.MaxVarOff)
@@ -362,6 +363,41 @@ internal sealed partial class Checker
 
         MarkSlotRead(reg.Aux, spi);
         return StackRead(frame, spi, first, size, a);
+    }
+
+    /// <summary>Records in the path's history which stack slot this load or store touched (for precision backtracking).</summary>
+    private void NoteStackSlot(in RegState reg, int off, int size, bool write)
+    {
+        var last = _cur.History.Count - 1;
+        if (last < 0)
+        {
+            return;
+        }
+
+        var h = _cur.History[last];
+        var at = reg.Var.IsConst ? (long)off + reg.Off + (long)reg.Var.Value : 1;
+        if (h.Slot != -1 || Opcode.Mode(_insns[h.Pc].Code) == Opcode.ModeAtomic || reg.Aux != _cur.CurFrame || at >= 0 || at < -Limits.MaxStack)
+        {
+            _cur.History[last] = h with { Slot = -2 };
+            return;
+        }
+
+        var spi = (int)((-at - 1) / 8);
+        var first = (int)(at + (8 * (spi + 1)));
+        if (first + size > 8)
+        {
+            _cur.History[last] = h with { Slot = -2 };
+            return;
+        }
+
+        var spilled = false;
+        var slot = _cur.Frames[reg.Aux].SlotAt(spi);
+        for (var i = first; i < first + size; i++)
+        {
+            spilled |= slot.Kinds[i] == SlotKind.Spill;
+        }
+
+        _cur.History[last] = !write && !spilled ? h with { Slot = -3 } : h with { Slot = spi, Whole = size == 8 };
     }
 
     private void NoteDepth(int frameNo, int depth)
