@@ -26,6 +26,9 @@ public sealed class BtfSpec
         _strings = strings;
     }
 
+    /// <summary>The section bytes this was parsed from, as the compiler wrote them (what <c>BPF_BTF_LOAD</c> takes, after sanitising).</summary>
+    public ReadOnlyMemory<byte> RawBytes { get; private init; }
+
     /// <summary>All types, indexed by type id; index 0 is the implicit void.</summary>
     public IReadOnlyList<BtfType> Types => _types;
 
@@ -73,7 +76,7 @@ public sealed class BtfSpec
         }
 
         var types = ParseTypes(body.Slice((int)typeOff, (int)typeLen), strings);
-        var spec = new BtfSpec(types, strings);
+        var spec = new BtfSpec(types, strings) { RawBytes = data.ToArray() };
         spec.CheckReferences();
         return spec;
     }

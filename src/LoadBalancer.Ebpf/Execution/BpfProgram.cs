@@ -93,6 +93,12 @@ public sealed unsafe class BpfProgram
     /// </summary>
     public ContextLayout? ContextLayout { get; init; }
 
+    /// <summary>
+    /// What the verifier proved when the program was loaded (<see cref="Runtime.LoadedObjectOptions.Verify"/>):
+    /// figures and per-instruction memory facts an engine may use to omit checks; null when not verified.
+    /// </summary>
+    public Verification.VerifierResult? Verification { get; init; }
+
     /// <summary>The validated instruction slots.</summary>
     public ReadOnlySpan<Instruction> Slots => _slots;
 

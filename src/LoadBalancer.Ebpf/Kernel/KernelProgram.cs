@@ -82,6 +82,11 @@ public sealed class KernelProgram : IDisposable
     /// <param name="name">Program name shown by <c>bpftool prog</c> (sanitised, at most 15 characters).</param>
     /// <param name="programFlags">BPF_F_* load flags (e.g. <see cref="XdpHasFragsFlag"/>).</param>
     /// <param name="expectedAttachType">Expected attach type (0 for plain XDP).</param>
+    /// <param name="btf">The object's BTF (<see cref="KernelBtf.Load"/>), passed with <paramref name="functions"/>; null = none.</param>
+    /// <param name="functions">
+    /// The program's functions (<see cref="Objects.ProgramDefinition.FuncInfo"/>: first slot and BTF FUNC id), sent as
+    /// func_info with <paramref name="btf"/>; the kernel needs them for programs with callbacks.
+    /// </param>
     /// <exception cref="KernelVerifierException">The kernel refused the program; the log says why.</exception>
     /// <exception cref="ArgumentException">A MapIndex immediate is outside <paramref name="maps"/>, or an lddw is cut off.</exception>
     public static KernelProgram Load(
@@ -92,9 +97,17 @@ public sealed class KernelProgram : IDisposable
         uint logLevel = 0,
         string? name = null,
         uint programFlags = 0,
-        uint expectedAttachType = 0)
+        uint expectedAttachType = 0,
+        KernelBtf? btf = null,
+        IReadOnlyList<Objects.FunctionInfo>? functions = null)
     {
         ArgumentNullException.ThrowIfNull(license);
+        if ((btf is null) != (functions is null || functions.Count == 0))
+        {
+            throw new ArgumentException("Give the object's BTF and the program's functions together (func_info needs BTF and vice versa).", nameof(functions));
+        }
+
+        var btfLeased = false;
         KernelBpf.ThrowIfUnsupportedPlatform();
         maps ??= [];
         var leased = new bool[maps.Count];
@@ -107,11 +120,17 @@ public sealed class KernelProgram : IDisposable
             }
 
             var bytecode = ResolveMapReferences(slots, maps);
-            var request = new LoadRequest(programType, bytecode, slots.Length, license, name, programFlags, expectedAttachType);
+            btf?.FdHandle.DangerousAddRef(ref btfLeased);
+            var request = new LoadRequest(programType, bytecode, slots.Length, license, name, programFlags, expectedAttachType, btf?.FdHandle.Value ?? 0, FuncInfoRecords(functions));
             return LoadResolved(request, logLevel);
         }
         finally
         {
+            if (btfLeased)
+            {
+                btf!.FdHandle.DangerousRelease();
+            }
+
             for (var i = 0; i < leased.Length; i++)
             {
                 if (leased[i])
@@ -162,6 +181,26 @@ public sealed class KernelProgram : IDisposable
 
     /// <summary>Closes the descriptor; the kernel frees the program once nothing else references it.</summary>
     public void Dispose() => _fd.Dispose();
+
+    /// <summary>func_info as the kernel reads it: <c>struct bpf_func_info { u32 insn_off; u32 type_id; }</c> per function.</summary>
+    private static byte[]? FuncInfoRecords(IReadOnlyList<Objects.FunctionInfo>? functions)
+    {
+        if (functions is null || functions.Count == 0)
+        {
+            return null;
+        }
+
+        var records = new byte[functions.Count * FuncInfoRecordSize];
+        for (var i = 0; i < functions.Count; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(records.AsSpan(i * FuncInfoRecordSize), (uint)functions[i].InstructionIndex);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(records.AsSpan((i * FuncInfoRecordSize) + 4), functions[i].BtfTypeId);
+        }
+
+        return records;
+    }
+
+    private const int FuncInfoRecordSize = 8;
 
     private static byte[] ResolveMapReferences(ReadOnlySpan<Instruction> slots, IReadOnlyList<KernelMap> maps)
     {
@@ -253,9 +292,14 @@ public sealed class KernelProgram : IDisposable
         fixed (byte* insns = request.Bytecode)
         fixed (byte* licensePointer = license)
         fixed (byte* logPointer = log)
+        fixed (byte* funcInfo = request.FuncInfo)
         {
             var attr = new ProgLoadAttr
             {
+                ProgBtfFd = (uint)request.BtfFd,
+                FuncInfoRecSize = request.FuncInfo is null ? 0u : FuncInfoRecordSize,
+                FuncInfo = (ulong)funcInfo,
+                FuncInfoCnt = request.FuncInfo is null ? 0 : (uint)(request.FuncInfo.Length / FuncInfoRecordSize),
                 ProgType = request.ProgramType,
                 InsnCnt = (uint)request.InstructionCount,
                 Insns = (ulong)insns,
@@ -365,7 +409,7 @@ public sealed class KernelProgram : IDisposable
         return new KernelBpfException($"bpf(BPF_PROG_TEST_RUN) of program type {ProgramType} failed: {KernelBpfException.Describe(errno)}.{hint}", errno);
     }
 
-    private sealed record LoadRequest(uint ProgramType, byte[] Bytecode, int InstructionCount, string License, string? Name, uint ProgramFlags, uint ExpectedAttachType);
+    private sealed record LoadRequest(uint ProgramType, byte[] Bytecode, int InstructionCount, string License, string? Name, uint ProgramFlags, uint ExpectedAttachType, int BtfFd, byte[]? FuncInfo);
 
     private readonly record struct TestRunResult(uint Retval, uint DataSizeOut, uint Duration, KernelXdpMd Context);
 }

@@ -7,6 +7,7 @@ using LoadBalancer.Ebpf.Maps;
 using LoadBalancer.Ebpf.Objects;
 using LoadBalancer.Ebpf.ProgramTypes;
 using LoadBalancer.Ebpf.Validation;
+using LoadBalancer.Ebpf.Verification;
 
 namespace LoadBalancer.Ebpf.Runtime;
 
@@ -30,6 +31,10 @@ public sealed unsafe class LoadedObject : IDisposable
     /// A map cannot be created, a slot initialiser names nothing, a global set in the options does not
     /// exist or has another size, or a program fails validation or calls a helper this runtime lacks
     /// (the message names the program, the helper and its id, the instruction and source line).
+    /// </exception>
+    /// <exception cref="VerificationException">
+    /// <see cref="LoadedObjectOptions.Verify"/> is on and the verifier rejects a program (the message names it,
+    /// the instruction, the source line, the register states and the reason).
     /// </exception>
     public LoadedObject(BpfObject bpfObject, LoadedObjectOptions? options = null)
     {
@@ -60,9 +65,10 @@ public sealed unsafe class LoadedObject : IDisposable
                 }
             }
 
+            var verifierMaps = options.Verify ? VerifierMaps(options.FreezeReadOnlyData) : null;
             foreach (var definition in bpfObject.Programs)
             {
-                _programs[definition.Name] = BuildProgram(definition);
+                _programs[definition.Name] = BuildProgram(definition, verifierMaps, options.VerifierOptions);
             }
 
             FillSlots();
@@ -128,6 +134,13 @@ public sealed unsafe class LoadedObject : IDisposable
 
         throw new KeyNotFoundException($"Object '{Object.Name}' has no program or section '{nameOrSection}'; it has: {string.Join(", ", names)}.");
     }
+
+    /// <summary>
+    /// What the verifier proved about program <paramref name="nameOrSection"/> at load (figures and
+    /// per-instruction memory facts), or null when it was loaded unverified.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such program.</exception>
+    public VerifierResult? Verification(string nameOrSection) => GetProgram(nameOrSection).Verification;
 
     /// <summary>Writes global variable <paramref name="name"/> (its size must be sizeof(<typeparamref name="T"/>)).</summary>
     /// <exception cref="KeyNotFoundException">No such variable.</exception>
@@ -267,7 +280,55 @@ public sealed unsafe class LoadedObject : IDisposable
         }
     }
 
-    private BpfProgram BuildProgram(ProgramDefinition definition)
+    /// <summary>
+    /// The map definitions as the verifier must see them: <c>.rodata</c> holds its bytes after the
+    /// options' globals were written when it will be frozen (so loads fold to the values the program
+    /// will read), and no bytes when the control plane may still change it.
+    /// </summary>
+    private MapDefinition[] VerifierMaps(bool freezeReadOnlyData)
+    {
+        var maps = new MapDefinition[_mapsByIndex.Length];
+        for (var i = 0; i < maps.Length; i++)
+        {
+            var definition = Object.Maps[i];
+            if (definition.InitialData is not null && (definition.Flags & ReadOnlyForProgram) != 0 && _mapsByIndex[i] is ArrayMap array)
+            {
+                definition = definition with
+                {
+                    InitialData = freezeReadOnlyData ? new ReadOnlySpan<byte>(array.ValueAt(0, 0), array.ValueSize).ToArray() : null,
+                };
+            }
+
+            maps[i] = definition;
+        }
+
+        return maps;
+    }
+
+    private const uint ReadOnlyForProgram = 0x80; // BPF_F_RDONLY_PROG
+
+    private VerifierResult? VerifyProgram(ProgramDefinition definition, MapDefinition[]? maps, VerifierOptions? options)
+    {
+        if (maps is null || !Verifier.Supports(definition.Type))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Verifier.Verify(definition, maps, options);
+        }
+        catch (VerificationException e)
+        {
+            throw e.ForProgram(Object.Name, definition.Name, definition.SectionName);
+        }
+        catch (BytecodeException e)
+        {
+            throw Fail(definition, e.InstructionIndex, e.Message, e);
+        }
+    }
+
+    private BpfProgram BuildProgram(ProgramDefinition definition, MapDefinition[]? verifierMaps, VerifierOptions? verifierOptions)
     {
         CheckHelpers(definition);
         var maps = _mapsByIndex;
@@ -302,10 +363,12 @@ public sealed unsafe class LoadedObject : IDisposable
 
         try
         {
-            return new BpfProgram(definition.Instructions, Helpers, Resolve, definition.Name)
+            var program = new BpfProgram(definition.Instructions, Helpers, Resolve, definition.Name)
             {
                 ContextLayout = ContextLayouts.For(definition.Type),
+                Verification = VerifyProgram(definition, verifierMaps, verifierOptions),
             };
+            return program;
         }
         catch (BytecodeException e)
         {

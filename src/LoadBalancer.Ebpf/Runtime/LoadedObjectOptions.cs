@@ -27,6 +27,16 @@ public sealed class LoadedObjectOptions
     /// </summary>
     public bool FreezeReadOnlyData { get; init; } = true;
 
+    /// <summary>
+    /// Run the verifier on every program when the object is loaded (default true), as the kernel does:
+    /// a program it cannot prove safe fails the load with a <see cref="Verification.VerificationException"/>.
+    /// Program types the verifier does not model yet are loaded unverified.
+    /// </summary>
+    public bool Verify { get; init; } = true;
+
+    /// <summary>The verifier's policy when <see cref="Verify"/> is on (default: privileged loader rules).</summary>
+    public Verification.VerifierOptions? VerifierOptions { get; init; }
+
     /// <summary>Global values to write before programs are built, by variable name.</summary>
     public IReadOnlyDictionary<string, byte[]> Globals => _globals;
 

@@ -20,6 +20,21 @@ public sealed class VerificationException : EbpfException
         RegisterStates = registerStates;
     }
 
+    private VerificationException(string prefix, VerificationException inner, string programName)
+        : base(prefix + inner.Message, inner)
+    {
+        Reason = inner.Reason;
+        InstructionIndex = inner.InstructionIndex;
+        InstructionText = inner.InstructionText;
+        SourceLine = inner.SourceLine;
+        RegisterStates = inner.RegisterStates;
+        Log = inner.Log;
+        ProgramName = programName;
+    }
+
+    /// <summary>The rejected program's function name when known (set by loaders such as <c>LoadedObject</c>).</summary>
+    public string? ProgramName { get; }
+
     /// <summary>Why the program was rejected and what to do, in one sentence.</summary>
     public string Reason { get; }
 
@@ -37,6 +52,10 @@ public sealed class VerificationException : EbpfException
 
     /// <summary>The state log up to the failure when <see cref="VerifierOptions.Log"/> was set; else null.</summary>
     public string? Log { get; init; }
+
+    /// <summary>The same rejection, its message prefixed with the object and program it belongs to.</summary>
+    internal VerificationException ForProgram(string objectName, string programName, string sectionName) =>
+        new($"{objectName}: program '{programName}' (section '{sectionName}'): ", this, programName);
 
     private static string Compose(string reason, int pc, string? text, SourceLine? line, string? states)
     {

@@ -66,6 +66,9 @@ public static class Verifier
         return checker.Run();
     }
 
+    /// <summary>True when the verifier models programs of <paramref name="programType"/> (their context); others are rejected.</summary>
+    public static bool Supports(ProgramType programType) => ContextDescription.For(programType) is not null;
+
     /// <summary>Every helper id the verifier knows; whether the runtime provides them is the runtime's check.</summary>
     private static readonly HelperTable AllHelpers = BuildHelperTable();
 

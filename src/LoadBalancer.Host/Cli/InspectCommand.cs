@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LoadBalancer.Ebpf.Objects;
+using LoadBalancer.Ebpf.Verification;
 
 namespace LoadBalancer.Host.Cli;
 
@@ -34,10 +35,10 @@ internal static class InspectCommand
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"object  {obj.Name}\nlicense {(obj.License.Length == 0 ? "(none)" : obj.License)}\nbtf     {(obj.Btf is null ? "no" : "yes")}\n\n");
 
-        var programs = new CliTable("PROGRAM", "SECTION", "TYPE", "INSNS", "LINE INFO");
+        var programs = new CliTable("PROGRAM", "SECTION", "TYPE", "INSNS", "LINE INFO", "VERIFIED");
         foreach (var p in obj.Programs)
         {
-            programs.Add(p.Name, p.SectionName, TypeName(p.Type), Invariant(p.Instructions.Length), p.LineInfo.Count > 0 ? "yes" : "no");
+            programs.Add(p.Name, p.SectionName, TypeName(p.Type), Invariant(p.Instructions.Length), p.LineInfo.Count > 0 ? "yes" : "no", Verified(Verify(p, obj)));
         }
 
         text.Append(programs).Append("\n\n");
@@ -77,6 +78,25 @@ internal static class InspectCommand
                 json.WriteString("type", TypeName(p.Type));
                 json.WriteNumber("instructions", p.Instructions.Length);
                 json.WriteBoolean("lineInfo", p.LineInfo.Count > 0);
+                if (Verify(p, obj) is { } outcome)
+                {
+                    json.WriteStartObject("verification");
+                    json.WriteBoolean("accepted", outcome.Accepted);
+                    if (outcome.Result is { } r)
+                    {
+                        json.WriteNumber("processedInstructions", r.ProcessedInstructions);
+                        json.WriteNumber("milliseconds", Math.Round(r.Elapsed.TotalMilliseconds, 3));
+                    }
+
+                    if (outcome.Error is { } e)
+                    {
+                        json.WriteNumber("instruction", e.InstructionIndex);
+                        json.WriteString("reason", e.Reason);
+                    }
+
+                    json.WriteEndObject();
+                }
+
                 json.WriteEndObject();
             }
 
@@ -113,6 +133,19 @@ internal static class InspectCommand
 
         return Encoding.UTF8.GetString(stream.ToArray());
     }
+
+    /// <summary>The verifier's verdict on <paramref name="program"/>, or null for program types it does not model.</summary>
+    private static VerifyOutcome? Verify(ProgramDefinition program, BpfObject obj) =>
+        Verifier.Supports(program.Type) ? VerifyOutcome.Of(program, obj.Maps, VerifierOptions.Default) : null;
+
+    /// <summary><c>yes (N insns, T ms)</c>, <c>no (PC n)</c>, or <c>-</c> when not verifiable.</summary>
+    private static string Verified(VerifyOutcome? outcome) => outcome switch
+    {
+        null => "-",
+        { Result: { } r } => $"yes ({Invariant(r.ProcessedInstructions)} insns, {r.Elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms)",
+        { Error: { } e } => $"no (PC {Invariant(e.InstructionIndex)}; see lb verify)",
+        _ => "-",
+    };
 
     /// <summary>The kernel's spelling of an enum value: <c>LruHash</c> → <c>lru_hash</c>.</summary>
     internal static string TypeName<T>(T value)

@@ -9,7 +9,7 @@ namespace LoadBalancer.Ebpf.Tests.Verification;
 /// <c>// EXPECT: text</c> (the rejection reason must contain it) and <c>// STRICT</c> (rejected only
 /// under <see cref="LoadBalancer.Ebpf.Verification.VerifierOptions.Strict"/>; a root loader accepts it).
 /// </summary>
-internal sealed record CorpusProgram(string Name, string Kind, ProgramDefinition Program, IReadOnlyList<MapDefinition> Maps, string? Expect, bool StrictOnly)
+internal sealed record CorpusProgram(string Name, string Kind, ProgramDefinition Program, IReadOnlyList<MapDefinition> Maps, string? Expect, bool StrictOnly, LoadBalancer.Ebpf.Btf.BtfSpec? Btf = null)
 {
     public static string Root => Path.Combine(AppContext.BaseDirectory, "Verification", "corpus");
 
@@ -34,7 +34,7 @@ internal sealed record CorpusProgram(string Name, string Kind, ProgramDefinition
             }
         }
 
-        return new CorpusProgram(name, kind, program, obj.Maps, expect, strict);
+        return new CorpusProgram(name, kind, program, obj.Maps, expect, strict, obj.Btf);
     }
 
     /// <summary>The XDP programs of the object-loader test objects, which the kernel loads: part of the accept corpus.</summary>
@@ -47,7 +47,7 @@ internal sealed record CorpusProgram(string Name, string Kind, ProgramDefinition
             {
                 if (program.Type == ProgramType.Xdp)
                 {
-                    yield return new CorpusProgram($"{name}:{program.Name}", "accept", program, obj.Maps, null, false);
+                    yield return new CorpusProgram($"{name}:{program.Name}", "accept", program, obj.Maps, null, false, obj.Btf);
                 }
             }
         }

@@ -13,7 +13,7 @@ public sealed class InspectCommandTests
         Assert.Equal(0, result.ExitCode);
         var lines = result.Out.Split('\n');
         Assert.Contains(lines, l => l.StartsWith("license Dual BSD/GPL", StringComparison.Ordinal));
-        Assert.Contains(lines, l => Columns(l) is ["xdp_port_filter", "xdp", "xdp", _, "yes"]);
+        Assert.Contains(lines, l => Columns(l) is ["xdp_port_filter", "xdp", "xdp", _, "yes", var verified] && verified.StartsWith("yes (", StringComparison.Ordinal) && verified.EndsWith(" ms)", StringComparison.Ordinal));
         Assert.Contains(lines, l => Columns(l) is ["blocked_ports", "hash", "2", "8", "256", "0x0"]);
         Assert.Contains("(no globals)", result.Out);
     }
@@ -38,6 +38,8 @@ public sealed class InspectCommandTests
         var program = Assert.Single(root.GetProperty("programs").EnumerateArray().ToArray());
         Assert.Equal("xdp_globals", program.GetProperty("name").GetString());
         Assert.True(program.GetProperty("instructions").GetInt32() > 10);
+        Assert.True(program.GetProperty("verification").GetProperty("accepted").GetBoolean());
+        Assert.True(program.GetProperty("verification").GetProperty("processedInstructions").GetInt32() > 10);
     }
 
     [Fact]

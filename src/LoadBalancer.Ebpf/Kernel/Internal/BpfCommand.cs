@@ -10,5 +10,6 @@ internal enum BpfCommand
     MapGetNextKey = 4,
     ProgLoad = 5,
     ProgTestRun = 10,
+    BtfLoad = 18,
     MapFreeze = 22,
 }

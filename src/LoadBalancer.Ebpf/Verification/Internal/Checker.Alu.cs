@@ -127,6 +127,7 @@ internal sealed partial class Checker
         var dst = Reg(d);
         if (dst.IsPointer || operand.IsPointer)
         {
+            MarkPrecise(ScalarOperands(d, isX ? insn.Src : -1));
             Reg(d) = PointerAlu(insn, dst, operand, op, is64);
             return;
         }

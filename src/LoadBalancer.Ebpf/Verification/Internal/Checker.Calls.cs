@@ -45,6 +45,11 @@ internal sealed partial class Checker
     {
         CheckRead(0);
         var r0 = Reg(0);
+        if (_cur.CurFrame > 0 && Frame.CallbackOf >= 0)
+        {
+            MarkPrecise(1); // the callback's return value is range-checked
+        }
+
         if (_cur.CurFrame > 0)
         {
             var callee = Frame;
@@ -63,6 +68,7 @@ internal sealed partial class Checker
                     throw Fail($"At callback return the register R0 has {Describe(r0)} should have been in [0, 1]: return 0 to continue or 1 to stop");
                 }
 
+                ReturnFromCallback(callee);
                 caller.Regs[0] = RegState.UnknownScalar();
                 _cur.Pc = callee.CallbackOf + 1;
             }
@@ -116,6 +122,12 @@ internal sealed partial class Checker
             if (arg == ArgType.DontCare)
             {
                 continue;
+            }
+
+            if (arg != ArgType.Anything)
+            {
+                // Sizes, NULL constants and the like decide what the helper may touch.
+                MarkPrecise(1 << regno);
             }
 
             CheckRead(regno);
@@ -295,11 +307,64 @@ internal sealed partial class Checker
 
         if (first == 0 && slot.Kinds[0] == SlotKind.Spill && slot.Spilled.IsConst && (keySize == 8 ? slot.IsSpill : slot.Kinds[keySize] != SlotKind.Spill && slot.Kinds[keySize - 1] == SlotKind.Spill))
         {
+            if (reg.Aux == _cur.CurFrame)
+            {
+                MarkPrecise(0, 1UL << spi);
+            }
+            else
+            {
+                GiveUp(_cur.Parent);
+            }
+
             key = slot.Spilled.Var.Value;
             return true;
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Rebuilds the calling frames' stacks when a callback returns, so they describe any number of runs
+    /// (zero included): spilled pointers kept at the call must still be there (else the program is
+    /// rejected: a later run would see another value than the one verified); bytes uninitialised at the
+    /// call stay uninitialised (zero runs); every other byte is unknown.
+    /// </summary>
+    private void ReturnFromCallback(FuncState callee)
+    {
+        var entry = callee.CallbackEntryStacks!;
+        for (var f = 0; f < entry.Length && f <= _cur.CurFrame; f++)
+        {
+            var frame = _cur.Frames[f];
+            var before = entry[f];
+            if (frame.Stack.Length < before.Length)
+            {
+                frame.Grow(before.Length - 1);
+            }
+
+            var stack = frame.Stack;
+            for (var s = 0; s < stack.Length; s++)
+            {
+                var was = s < before.Length ? before[s] : default;
+                if (was.IsSpill && was.Spilled.IsPointer)
+                {
+                    MarkSlotRead(f, s);
+                    if (!stack[s].IsSpill || !StateComparer.Covers(was.Spilled, stack[s].Spilled))
+                    {
+                        throw Fail($"the callback changes the pointer the caller spilled at fp{-8 * (s + 1)} (frame {f}): a callback run any number of times may not replace pointers on its caller's stack; keep the pointer elsewhere or copy it before the call");
+                    }
+
+                    stack[s] = was;
+                    continue;
+                }
+
+                for (var i = 0; i < 8; i++)
+                {
+                    stack[s].Kinds[i] = was.Kinds[i] == SlotKind.Invalid ? SlotKind.Invalid : SlotKind.Misc;
+                }
+
+                stack[s].Spilled = default;
+            }
+        }
     }
 
     private void ClobberCallerSaved()
@@ -313,14 +378,24 @@ internal sealed partial class Checker
     private void CallCallback(HelperPrototype proto, int target, int mapIndex, MapDefinition? map)
     {
         // The callback runs as a bpf-to-bpf call from this instruction; when it returns, r0 is the helper's result.
-        // It may run any number of times, each run seeing what the previous one stored through its context
-        // pointer: every stack byte of every frame is made unknown first, so one verification covers them all.
+        // It may run any number of times (zero included), each run seeing what the previous one stored
+        // through its context pointer. Spilled pointers of the calling frames are kept (the callback must
+        // leave them as they were: checked at its exit); every other written stack byte is made unknown
+        // first, so one verification covers every run. At the exit the caller's stacks are rebuilt
+        // (ReturnFromCallback) so they also cover zero runs.
         var pc = _cur.Pc;
         var caller = Frame;
         var ctxArg = caller.Regs[3];
+        var entry = new StackSlot[_cur.CurFrame + 1][];
+        for (var f = 0; f <= _cur.CurFrame; f++)
+        {
+            entry[f] = (StackSlot[])_cur.Frames[f].Stack.Clone();
+        }
+
         ForgetStacks();
         PushFrame(target, pc, callbackOf: pc);
         var callee = Frame;
+        callee.CallbackEntryStacks = entry;
         if (proto.Name == "bpf_loop")
         {
             callee.Regs[1] = RegState.UnknownOfSize(4);
@@ -340,7 +415,7 @@ internal sealed partial class Checker
         }
     }
 
-    /// <summary>Turns every written stack byte of every frame into an unknown byte (spilled registers are lost).</summary>
+    /// <summary>Turns every written stack byte of every frame into an unknown byte, except spilled pointers.</summary>
     private void ForgetStacks()
     {
         for (var f = 0; f <= _cur.CurFrame; f++)
@@ -348,6 +423,11 @@ internal sealed partial class Checker
             var stack = _cur.Frames[f].Stack;
             for (var s = 0; s < stack.Length; s++)
             {
+                if (stack[s].IsSpill && stack[s].Spilled.IsPointer)
+                {
+                    continue;
+                }
+
                 for (var i = 0; i < 8; i++)
                 {
                     if (stack[s].Kinds[i] != SlotKind.Invalid)

@@ -57,19 +57,23 @@ internal sealed partial class Checker
         var dst = Reg(insn.Dst);
         if (dst.IsPointer || src.IsPointer)
         {
+            MarkPrecise(ScalarOperands(insn.Dst, isX ? insn.Src : -1));
             PointerCondJump(insn, op, is32, dst, src, target);
             return;
         }
 
         var taken = BranchLogic.Taken(dst, src, op, is32);
+        var operands = (1 << insn.Dst) | (isX ? 1 << insn.Src : 0);
         if (taken == 1)
         {
+            MarkPrecise(operands);
             _cur.Pc = target;
             return;
         }
 
         if (taken == 0)
         {
+            MarkPrecise(operands);
             _cur.Pc = pc + 1;
             return;
         }
@@ -83,9 +87,14 @@ internal sealed partial class Checker
         {
             PushBranch(other);
         }
-        else if (otherOk)
+        else
         {
-            _cur = other;
+            // Only one side is possible: the branch was decided by these values after all.
+            MarkPrecise(operands);
+            if (otherOk)
+            {
+                _cur = other;
+            }
         }
     }
 

@@ -223,19 +223,20 @@ internal sealed partial class Checker
         }
 
         var field = _ctx.FieldAt(off);
-        if (write && (field is null || !field.Writable))
+        if (write && (field is not { } writable || writable.ReadOnly))
         {
-            throw Fail($"invalid bpf_context access off={off} size={size}: {(field is null ? "no field of " + _ctx.StructName + " is there" : $"{_ctx.StructName}.{field.Name} is read-only")}; programs cannot write the context");
+            throw Fail($"invalid bpf_context access off={off} size={size}: {(field is { } f ? $"{_ctx.StructName}.{f.Name} is read-only" : "no field of " + _ctx.StructName + " is there")}; programs cannot write the context");
         }
 
-        if (field is null || field.Size != size)
+        if (field is not { } readable || !_ctx.Allows(off, size, write))
         {
-            throw Fail($"invalid bpf_context access off={off} size={size}: " + (field is null
-                ? $"{_ctx.StructName} has no readable field at offset {off}"
-                : $"{_ctx.StructName}.{field.Name} must be read as a whole {field.Size}-byte field"));
+            throw Fail($"invalid bpf_context access off={off} size={size}: " + (field is { } g
+                ? $"{_ctx.StructName}.{g.Name} must be read as a whole {g.UserSize}-byte field"
+                : $"{_ctx.StructName} has no readable field at offset {off}"));
         }
 
-        return field.Loads == RegType.Scalar ? RegState.UnknownOfSize(size) : RegState.Pointer(field.Loads);
+        var loads = _ctx.LoadOf(readable);
+        return loads == RegType.Scalar ? RegState.UnknownOfSize(size) : RegState.Pointer(loads);
     }
 
     private RegState PacketAccess(int regno, in RegState reg, int off, int size, bool write, in RegState value)
@@ -271,6 +272,7 @@ internal sealed partial class Checker
     private RegState StackAccess(int regno, in RegState reg, int off, int size, bool write, in RegState value, bool isImmediate)
     {
         var frame = _cur.Frames[reg.Aux];
+        NoteStackSlot(reg, off, size, write);
         if (!reg.Var.IsConst)
         {
             if (reg.SMax >= Limits.MaxVarOff || reg.SMin <= -Limits.MaxVarOff)
@@ -361,6 +363,41 @@ internal sealed partial class Checker
 
         MarkSlotRead(reg.Aux, spi);
         return StackRead(frame, spi, first, size, a);
+    }
+
+    /// <summary>Records in the path's history which stack slot this load or store touched (for precision backtracking).</summary>
+    private void NoteStackSlot(in RegState reg, int off, int size, bool write)
+    {
+        var last = _cur.History.Count - 1;
+        if (last < 0)
+        {
+            return;
+        }
+
+        var h = _cur.History[last];
+        var at = reg.Var.IsConst ? (long)off + reg.Off + (long)reg.Var.Value : 1;
+        if (h.Slot != -1 || Opcode.Mode(_insns[h.Pc].Code) == Opcode.ModeAtomic || reg.Aux != _cur.CurFrame || at >= 0 || at < -Limits.MaxStack)
+        {
+            _cur.History[last] = h with { Slot = -2 };
+            return;
+        }
+
+        var spi = (int)((-at - 1) / 8);
+        var first = (int)(at + (8 * (spi + 1)));
+        if (first + size > 8)
+        {
+            _cur.History[last] = h with { Slot = -2 };
+            return;
+        }
+
+        var spilled = false;
+        var slot = _cur.Frames[reg.Aux].SlotAt(spi);
+        for (var i = first; i < first + size; i++)
+        {
+            spilled |= slot.Kinds[i] == SlotKind.Spill;
+        }
+
+        _cur.History[last] = !write && !spilled ? h with { Slot = -3 } : h with { Slot = spi, Whole = size == 8 };
     }
 
     private void NoteDepth(int frameNo, int depth)

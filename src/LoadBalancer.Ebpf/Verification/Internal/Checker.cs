@@ -102,6 +102,7 @@ internal sealed partial class Checker
                     LogInstruction();
                 }
 
+                _cur.History.Add(new HistoryEntry(_cur.Pc, _cur.CurFrame, -1));
                 done = Step();
             }
 
@@ -191,10 +192,11 @@ internal sealed partial class Checker
         for (var i = 0; i < done.Count; i++)
         {
             var e = done[i];
-            if (StateComparer.Equal(e.State, _cur, pc, _shape, _options, exact: false, e.RegRead, e.SlotRead))
+            if (StateComparer.Equal(e.State, _cur, pc, _shape, _options, exact: false, e.RegRead, e.SlotRead, e))
             {
                 e.Hits++;
                 PropagateLiveness(e);
+                PropagatePrecision(e);
                 return true;
             }
 
@@ -221,7 +223,9 @@ internal sealed partial class Checker
             Pc = pc,
             SegmentRegWritten = (ushort[])_cur.RegWritten.Clone(),
             SegmentSlotWritten = (ulong[])_cur.SlotWritten.Clone(),
+            History = [.. _cur.History],
         };
+        _cur.History.Clear();
         Array.Clear(_cur.RegWritten);
         Array.Clear(_cur.SlotWritten);
         _cur.Parent = entry;

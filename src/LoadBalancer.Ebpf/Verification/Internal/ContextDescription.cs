@@ -1,27 +1,54 @@
+using LoadBalancer.Ebpf.Execution;
 using LoadBalancer.Ebpf.Objects;
+using LoadBalancer.Ebpf.ProgramTypes;
 
 namespace LoadBalancer.Ebpf.Verification.Internal;
 
 /// <summary>
-/// A program type's context for the verifier: the structure name and its accessible fields. XDP is
-/// <c>struct xdp_md</c> (uapi/linux/bpf.h) with the kernel's <c>xdp_is_valid_access</c> rules: whole
-/// 4-byte loads only, nothing writable, egress_ifindex only for devmap programs. Kept as a small table
-/// so the runtime's context layout can replace it.
+/// A program type's context for the verifier: the runtime's <see cref="ContextLayout"/> (the one table
+/// engines translate accesses with, so the verifier accepts exactly the accesses the engines can run)
+/// plus what a load of each field gives (a packet pointer or a scalar) and the fields the kernel hides
+/// from this attach type. XDP: <c>struct xdp_md</c> with the kernel's <c>xdp_is_valid_access</c>
+/// rules; <c>egress_ifindex</c> only for devmap programs, which this verifier does not model.
 /// </summary>
-internal sealed record ContextDescription(string StructName, int Size, ContextField[] Fields, bool DirectPacketAccess, bool PacketWritable)
+internal sealed class ContextDescription
 {
     public static readonly ContextDescription Xdp = new(
-        "xdp_md",
-        24,
-        [
-            new ContextField("data", 0, 4, RegType.Packet),
-            new ContextField("data_end", 4, 4, RegType.PacketEnd),
-            new ContextField("data_meta", 8, 4, RegType.PacketMeta),
-            new ContextField("ingress_ifindex", 12, 4, RegType.Scalar),
-            new ContextField("rx_queue_index", 16, 4, RegType.Scalar),
-        ],
-        DirectPacketAccess: true,
-        PacketWritable: true);
+        XdpContextLayout.Instance,
+        static offset => offset switch
+        {
+            XdpContextLayout.Data => RegType.Packet,
+            XdpContextLayout.DataEnd => RegType.PacketEnd,
+            XdpContextLayout.DataMeta => RegType.PacketMeta,
+            _ => RegType.Scalar,
+        },
+        hiddenOffset: XdpContextLayout.EgressIfindex,
+        directPacketAccess: true,
+        packetWritable: true);
+
+    private readonly Func<int, RegType> _loads;
+    private readonly int _hiddenOffset;
+
+    private ContextDescription(ContextLayout layout, Func<int, RegType> loads, int hiddenOffset, bool directPacketAccess, bool packetWritable)
+    {
+        Layout = layout;
+        _loads = loads;
+        _hiddenOffset = hiddenOffset;
+        DirectPacketAccess = directPacketAccess;
+        PacketWritable = packetWritable;
+    }
+
+    /// <summary>The runtime's layout of the context struct.</summary>
+    public ContextLayout Layout { get; }
+
+    /// <summary>The C struct name (<c>xdp_md</c>).</summary>
+    public string StructName => Layout.Name;
+
+    /// <summary>True when the program type reads the packet through data/data_end pointers.</summary>
+    public bool DirectPacketAccess { get; }
+
+    /// <summary>True when the program may store into the packet.</summary>
+    public bool PacketWritable { get; }
 
     /// <summary>The description for a program type, or null when the verifier does not model it yet.</summary>
     public static ContextDescription? For(ProgramType type) => type switch
@@ -30,16 +57,14 @@ internal sealed record ContextDescription(string StructName, int Size, ContextFi
         _ => null,
     };
 
-    public ContextField? FieldAt(int offset)
-    {
-        foreach (var f in Fields)
-        {
-            if (f.Offset == offset)
-            {
-                return f;
-            }
-        }
+    /// <summary>The field containing <paramref name="offset"/> that this attach type may see, or null.</summary>
+    public ContextField? FieldAt(int offset) =>
+        Layout.FieldAt(offset) is { } f && f.UserOffset != _hiddenOffset ? f : null;
 
-        return null;
-    }
+    /// <summary>True when an access of <paramref name="size"/> bytes at <paramref name="offset"/> is one the runtime resolves.</summary>
+    public bool Allows(int offset, int size, bool write) =>
+        FieldAt(offset) is not null && Layout.TryResolve(offset, size, write, out _, out _, out _, out _);
+
+    /// <summary>What a load of <paramref name="field"/> gives.</summary>
+    public RegType LoadOf(in ContextField field) => _loads(field.UserOffset);
 }

@@ -32,6 +32,21 @@ internal sealed class ExploredState
     /// <summary>Per frame: stack slots fully written on the way from <see cref="Parent"/> to this state.</summary>
     public ulong[] SegmentSlotWritten = new ulong[Limits.MaxCallFrames];
 
+    /// <summary>The instructions from <see cref="Parent"/> to this state on the path that stored it.</summary>
+    public HistoryEntry[] History = [];
+
+    /// <summary>
+    /// Per frame: scalar registers whose value some path below needed for a safety decision (the kernel's
+    /// precise marks). Other scalars (with no linked id) match any scalar when pruning.
+    /// </summary>
+    public ushort[] RegPrecise = new ushort[Limits.MaxCallFrames];
+
+    /// <summary>Per frame: stack slots holding spilled scalars whose value some path below needed.</summary>
+    public ulong[] SlotPrecise = new ulong[Limits.MaxCallFrames];
+
+    /// <summary>Every scalar counts as precise (backtracking gave up somewhere below: calls, odd stack accesses).</summary>
+    public bool AllPrecise;
+
     /// <summary>Times it pruned a path.</summary>
     public int Hits;
 

@@ -20,6 +20,12 @@ internal sealed class FuncState
     /// <summary>For a callback frame (bpf_loop, for_each): PC of the helper call to return to; -1 otherwise.</summary>
     public int CallbackOf = -1;
 
+    /// <summary>
+    /// For a callback frame: the stacks of the calling frames when the helper was called (shared, never
+    /// changed), from which the caller's stacks are rebuilt when the callback returns.
+    /// </summary>
+    public StackSlot[][]? CallbackEntryStacks;
+
     public FuncState Clone()
     {
         var c = new FuncState
@@ -30,6 +36,7 @@ internal sealed class FuncState
             FrameNo = FrameNo,
             Subprog = Subprog,
             CallbackOf = CallbackOf,
+            CallbackEntryStacks = CallbackEntryStacks,
         };
         return c;
     }

@@ -17,7 +17,7 @@ internal static class HelperPrototypes
         [HelperIds.MapUpdateElem] = new("bpf_map_update_elem", RetType.Integer, [ConstMapPtr, MapKey, MapValue, Anything]) { PacketAccess = true },
         [HelperIds.MapDeleteElem] = new("bpf_map_delete_elem", RetType.Integer, [ConstMapPtr, MapKey]) { PacketAccess = true },
         [HelperIds.KtimeGetNs] = new("bpf_ktime_get_ns", RetType.Integer, []),
-        [HelperIds.TracePrintk] = new("bpf_trace_printk", RetType.Integer, [Mem, ConstSize, Anything, Anything, Anything]),
+        [HelperIds.TracePrintk] = new("bpf_trace_printk", RetType.Integer, [Mem, ConstSize]), // the kernel types only fmt and its size; r3-r5 may be unset
         [HelperIds.GetPrandomU32] = new("bpf_get_prandom_u32", RetType.Integer, []),
         [HelperIds.GetSmpProcessorId] = new("bpf_get_smp_processor_id", RetType.Integer, []),
         [HelperIds.TailCall] = new("bpf_tail_call", RetType.Void, [Ctx, ConstMapPtr, Anything]) { MapTypes = [MapType.ProgArray] },

@@ -62,7 +62,7 @@ internal static class StateComparer
         return h.ToHashCode();
     }
 
-    public static bool Equal(VerifierState old, VerifierState cur, int pc, ProgramShape shape, VerifierOptions options, bool exact, ushort[]? regRead = null, ulong[]? slotRead = null)
+    public static bool Equal(VerifierState old, VerifierState cur, int pc, ProgramShape shape, VerifierOptions options, bool exact, ushort[]? regRead = null, ulong[]? slotRead = null, ExploredState? precision = null)
     {
         if (old.CurFrame != cur.CurFrame || old.Refs.Count != cur.Refs.Count)
         {
@@ -75,7 +75,7 @@ internal static class StateComparer
         {
             var of = old.Frames[f];
             var cf = cur.Frames[f];
-            if (of.CallSite != cf.CallSite || of.CallbackOf != cf.CallbackOf)
+            if (of.CallSite != cf.CallSite || of.CallbackOf != cf.CallbackOf || !ReferenceEquals(of.CallbackEntryStacks, cf.CallbackEntryStacks))
             {
                 return false;
             }
@@ -93,19 +93,33 @@ internal static class StateComparer
                     continue;
                 }
 
+                if (precision is { AllPrecise: false } && (precision.RegPrecise[f] & (1 << i)) == 0 && IsImprecise(of.Regs[i], cf.Regs[i]))
+                {
+                    // No safety decision below used this number: any number will do (the kernel's mark_precise).
+                    continue;
+                }
+
                 if (!RegSafe(of.Regs[i], cf.Regs[i], ids, exact))
                 {
                     return false;
                 }
             }
 
-            if (!StackSafe(of, cf, ids, options, exact, slotRead?[f] ?? ulong.MaxValue))
+            var impreciseSlots = precision is { AllPrecise: false } ? ~precision.SlotPrecise[f] : 0UL;
+            if (!StackSafe(of, cf, ids, options, exact, slotRead?[f] ?? ulong.MaxValue, impreciseSlots))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>True when <paramref name="old"/> describes every value <paramref name="cur"/> may hold (ids compared alone).</summary>
+    public static bool Covers(in RegState old, in RegState cur)
+    {
+        var ids = new IdMap();
+        return RegSafe(old, cur, ids, exact: false);
     }
 
     private static int CalleeSavedLive(ProgramShape shape, int callSite)
@@ -155,7 +169,11 @@ internal static class StateComparer
         }
     }
 
-    private static bool StackSafe(FuncState old, FuncState cur, IdMap ids, VerifierOptions options, bool exact, ulong slotsRead)
+    /// <summary>An unlinked scalar in the old state and a scalar in the current one.</summary>
+    private static bool IsImprecise(in RegState old, in RegState cur) =>
+        old.Type == RegType.Scalar && old.Id == 0 && cur.Type == RegType.Scalar;
+
+    private static bool StackSafe(FuncState old, FuncState cur, IdMap ids, VerifierOptions options, bool exact, ulong slotsRead, ulong impreciseSlots)
     {
         var n = Math.Max(old.Stack.Length, cur.Stack.Length);
         for (var s = 0; s < n; s++)
@@ -167,6 +185,10 @@ internal static class StateComparer
 
             var os = old.SlotAt(s);
             var cs = cur.SlotAt(s);
+            if (!exact && s < 64 && (impreciseSlots & (1UL << s)) != 0 && os.IsSpill && cs.IsSpill && IsImprecise(os.Spilled, cs.Spilled))
+            {
+                continue;
+            }
             if (exact)
             {
                 for (var i = 0; i < 8; i++)

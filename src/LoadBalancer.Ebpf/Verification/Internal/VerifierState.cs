@@ -19,6 +19,9 @@ internal sealed class VerifierState
     /// <summary>Per frame: stack slots fully written since <see cref="Parent"/> was stored.</summary>
     public ulong[] SlotWritten = new ulong[Limits.MaxCallFrames];
 
+    /// <summary>Instructions processed since <see cref="Parent"/> was stored (for precision backtracking).</summary>
+    public List<HistoryEntry> History = [];
+
     public FuncState Cur => Frames[CurFrame];
 
     public VerifierState Clone()
@@ -31,6 +34,7 @@ internal sealed class VerifierState
             Refs = [.. Refs],
             RegWritten = (ushort[])RegWritten.Clone(),
             SlotWritten = (ulong[])SlotWritten.Clone(),
+            History = [.. History],
         };
         for (var i = 0; i <= CurFrame; i++)
         {
