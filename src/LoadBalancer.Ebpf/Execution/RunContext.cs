@@ -49,6 +49,7 @@ public sealed unsafe class RunContext : IDisposable
     private ContextLayout? _layout;
     private byte _pending;
     private int _persistentEnd = FixedSlots;
+    private bool _persistentOverlap;
     private int _count = FixedSlots;
     private int _lastHit = StackSlot;
     private byte* _stack;
@@ -125,16 +126,27 @@ public sealed unsafe class RunContext : IDisposable
     /// <summary>The kernel's MAX_TAIL_CALL_CNT: tail calls one run may chain.</summary>
     public const int MaxTailCalls = 33;
 
+    /// <summary>
+    /// Bumped whenever a region may have moved or shrunk (context, packet, layout, persistent regions
+    /// cleared), so engines that cache regions (the JIT) know when to forget them; adding regions does
+    /// not bump it.
+    /// </summary>
+    internal int RegionGeneration { get; private set; }
+
     /// <summary>Sets the context memory passed to the program in r1 (start) and r2 (length).</summary>
     public void SetContext(nint start, int length, bool writable = true)
     {
+        RegionGeneration++;
         _context = new MemoryRegion((ulong)start, (ulong)Math.Max(length, 0), writable);
         _regions[ContextSlot] = _layout is null ? _context : default;
     }
 
     /// <summary>Sets the packet region (writable, as XDP packet data is).</summary>
-    public void SetPacket(nint start, int length) =>
+    public void SetPacket(nint start, int length)
+    {
+        RegionGeneration++;
         _regions[PacketSlot] = new MemoryRegion((ulong)start, (ulong)Math.Max(length, 0), true);
+    }
 
     /// <summary>
     /// Lets the current run access [start, start + length), e.g. a map value a helper returned. Cleared
@@ -169,6 +181,15 @@ public sealed unsafe class RunContext : IDisposable
         Array.Copy(_regions, at, _regions, at + 1, _count - 1 - at);
         _regions[at] = new MemoryRegion(start, length, writable);
         _persistentEnd++;
+
+        // Without overlaps the binary search's candidate is the only region that can contain an
+        // address; with sorted, so far disjoint regions, an overlap shows with a neighbour.
+        if ((at > FixedSlots && _regions[at - 1].Start + _regions[at - 1].Length > start) ||
+            (at + 1 < _persistentEnd && start + length > _regions[at + 1].Start))
+        {
+            _persistentOverlap = true;
+        }
+
         _lastHit = StackSlot;
     }
 
@@ -178,6 +199,8 @@ public sealed unsafe class RunContext : IDisposable
     /// <summary>Removes every region added with <see cref="AddPersistentRegion"/> (and the current run's regions).</summary>
     public void ClearPersistentRegions()
     {
+        RegionGeneration++;
+        _persistentOverlap = false;
         _persistentEnd = FixedSlots;
         _count = FixedSlots;
         _lastHit = StackSlot;
@@ -354,6 +377,7 @@ public sealed unsafe class RunContext : IDisposable
 
     private void SetLayout(ContextLayout? layout)
     {
+        RegionGeneration++;
         _layout = layout;
         _regions[ContextSlot] = layout is null ? _context : default;
         if (_lastHit == ContextSlot && layout is not null)
@@ -406,7 +430,7 @@ public sealed unsafe class RunContext : IDisposable
             }
         }
 
-        for (var i = FixedSlots; i < _persistentEnd; i++)
+        for (var i = FixedSlots; _persistentOverlap && i < _persistentEnd; i++)
         {
             if (regions[i].Contains(address, size, write))
             {

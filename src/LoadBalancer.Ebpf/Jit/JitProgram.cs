@@ -59,6 +59,7 @@ public sealed unsafe class JitProgram
         JitState state = default;
         state.Budget = context.InstructionBudget;
         state.StackTop = context.StackTop;
+        state.Generation = context.RegionGeneration;
         _entry(context, &state, 0, 0, r1, r2, 0, 0, 0, 0, 0, 0, 0);
         GC.KeepAlive(this);
         return state.ToResult();

@@ -95,18 +95,32 @@ internal sealed partial class FunctionEmitter
     /// </summary>
     private void EmitAfterHelper(int pc)
     {
-        // A helper may have moved or shrunk regions (bpf_xdp_adjust_head/tail): forget the cached ones.
-        foreach (var field in new[] { nameof(JitState.ReadLimit), nameof(JitState.WriteLimit) })
+        // A helper that moved or shrank regions (bpf_xdp_adjust_head/tail) bumped the context's region
+        // generation: forget the cached regions then (only then: lookups keep them).
+        var regionsKept = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Call, Getter(typeof(RunContext), nameof(RunContext.RegionGeneration)));
+        LoadState(nameof(JitState.Generation));
+        _il.Emit(OpCodes.Bne_Un, Cold(() =>
         {
             _il.Emit(OpCodes.Ldarg_1);
-            EmitI8(0);
-            _il.Emit(OpCodes.Stfld, StateField(field));
-        }
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Call, Getter(typeof(RunContext), nameof(RunContext.RegionGeneration)));
+            _il.Emit(OpCodes.Stfld, StateField(nameof(JitState.Generation)));
+            foreach (var field in new[] { nameof(JitState.ReadLimit), nameof(JitState.WriteLimit) })
+            {
+                _il.Emit(OpCodes.Ldarg_1);
+                EmitI8(0);
+                _il.Emit(OpCodes.Stfld, StateField(field));
+            }
 
-        EmitI8(0);
-        _il.Emit(OpCodes.Stloc, _readLimit);
-        EmitI8(0);
-        _il.Emit(OpCodes.Stloc, _writeLimit);
+            EmitI8(0);
+            _il.Emit(OpCodes.Stloc, _readLimit);
+            EmitI8(0);
+            _il.Emit(OpCodes.Stloc, _writeLimit);
+            _il.Emit(OpCodes.Br, regionsKept);
+        }));
+        _il.MarkLabel(regionsKept);
         _il.Emit(OpCodes.Ldarg_0);
         _il.Emit(OpCodes.Call, Getter(typeof(RunContext), nameof(RunContext.Executed)));
         if (_layout.After[pc] != 0)

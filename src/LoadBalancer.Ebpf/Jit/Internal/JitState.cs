@@ -21,6 +21,9 @@ internal struct JitState
     public ulong WriteStart;
     public ulong WriteLimit;
 
+    /// <summary><see cref="RunContext.RegionGeneration"/> the cached regions belong to.</summary>
+    public int Generation;
+
     /// <summary>The value a slow-path load read.</summary>
     public ulong Value;
 
