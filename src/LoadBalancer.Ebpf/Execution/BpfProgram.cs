@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using LoadBalancer.Ebpf.Helpers;
 using LoadBalancer.Ebpf.Isa;
 using LoadBalancer.Ebpf.Validation;
@@ -9,10 +11,11 @@ namespace LoadBalancer.Ebpf.Execution;
 /// table, and every <c>lddw</c> has its final 64-bit value (plain immediates directly, other source
 /// kinds through an <see cref="LddwResolver"/>). Immutable; shared by every worker and engine.
 /// </summary>
-public sealed class BpfProgram
+public sealed unsafe class BpfProgram
 {
     private readonly Instruction[] _slots;
     private readonly ulong[] _lddwValues;
+    private readonly bool[] _isCallback;
 
     /// <summary>Validates and prepares a program.</summary>
     /// <param name="slots">The instruction slots.</param>
@@ -24,8 +27,11 @@ public sealed class BpfProgram
     {
         ArgumentNullException.ThrowIfNull(helpers);
         BytecodeValidator.Validate(slots, helpers);
-        _slots = slots.ToArray();
+        // Pinned (never moves), so engines hold a raw pointer and function addresses stay valid.
+        _slots = GC.AllocateUninitializedArray<Instruction>(slots.Length, pinned: true);
+        slots.CopyTo(_slots);
         _lddwValues = new ulong[_slots.Length];
+        _isCallback = new bool[_slots.Length];
         for (var pc = 0; pc < _slots.Length; pc++)
         {
             var insn = _slots[pc];
@@ -39,6 +45,14 @@ public sealed class BpfProgram
             if (source == LddwSource.Imm64)
             {
                 _lddwValues[pc] = Instruction.LddwValue(insn, next);
+            }
+            else if (source == LddwSource.Function)
+            {
+                // The address of the target instruction (validated in range), as the kernel loads the
+                // subprogram's address; helpers taking callbacks map it back with FunctionIndex.
+                var target = pc + 1 + insn.Imm;
+                _isCallback[target] = true;
+                _lddwValues[pc] = (ulong)(Code + target);
             }
             else if (resolver is null)
             {
@@ -72,6 +86,13 @@ public sealed class BpfProgram
         return new BpfProgram(Instruction.Decode(bytecode), helpers, resolver, name);
     }
 
+    /// <summary>
+    /// How the program's context struct maps onto the native struct the host registers as the context
+    /// region (<see cref="ProgramTypes.XdpContextLayout"/> for XDP); null when the program reads raw
+    /// context memory. Engines translate accesses through r1's region with it.
+    /// </summary>
+    public ContextLayout? ContextLayout { get; init; }
+
     /// <summary>The validated instruction slots.</summary>
     public ReadOnlySpan<Instruction> Slots => _slots;
 
@@ -86,6 +107,26 @@ public sealed class BpfProgram
 
     /// <summary>The resolved 64-bit value of the lddw whose first slot is <paramref name="instructionIndex"/>.</summary>
     public ulong LddwValue(int instructionIndex) => _lddwValues[instructionIndex];
+
+    /// <summary>
+    /// The instruction index of the function at native address <paramref name="address"/> (the value a
+    /// <c>lddw</c> with <see cref="LddwSource.Function"/> loads), or -1 when no such lddw names it.
+    /// </summary>
+    public int FunctionIndex(ulong address)
+    {
+        var offset = address - (ulong)Code;
+        var stride = (ulong)sizeof(Instruction); // the managed struct's size, not the 8-byte encoding
+        if (offset >= (ulong)_slots.Length * stride || offset % stride != 0)
+        {
+            return -1;
+        }
+
+        var index = (int)(offset / stride);
+        return _isCallback[index] ? index : -1;
+    }
+
+    /// <summary>Address of the first (pinned) slot, for engines.</summary>
+    internal Instruction* Code => (Instruction*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_slots));
 
     /// <summary>The slots as an array, for engines (do not modify).</summary>
     internal Instruction[] SlotArray => _slots;

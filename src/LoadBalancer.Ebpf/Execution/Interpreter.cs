@@ -33,26 +33,94 @@ public static unsafe class Interpreter
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(context);
-        context.BeginRun();
+        context.BeginRun(program.ContextLayout);
         var r = stackalloc ulong[11];
-        var frames = stackalloc ulong[RunContext.MaxFrames * SavedPerFrame];
         for (var i = 0; i < 11; i++)
         {
             r[i] = 0;
         }
 
-        var stackTop = context.StackTop;
         r[1] = r1;
         r[2] = r2;
-        r[10] = stackTop;
+        r[10] = context.StackTop;
+        long executed = 0;
+        return Execute(program, context, r, 0, 0, ref executed);
+    }
+
+    /// <summary>
+    /// Calls the bpf function at native address <paramref name="function"/> (a <c>lddw</c> with
+    /// <see cref="LddwSource.Function"/>: an instruction of the program that called the running helper)
+    /// with r1-r5 set, in the next stack frame, and returns its r0; for helpers that take callbacks
+    /// (<c>bpf_loop</c>, <c>bpf_for_each_map_elem</c>). False when the address is not a function of
+    /// the running program, the frames are used up, or the callback did not exit normally: the helper
+    /// must then return at once; the run ends with the callback's fault (already recorded).
+    /// </summary>
+    [SkipLocalsInit]
+    public static bool InvokeCallback(RunContext context, ulong function, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5, out ulong r0)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        r0 = 0;
+        var program = context.HelperCaller;
+        var callerPc = context.HelperCallerPc;
+        if (program is null)
+        {
+            return false;
+        }
+
+        var depth = context.HelperCallerDepth + 1;
+        var pc = program.FunctionIndex(function);
+        if (pc < 0)
+        {
+            context.FailFromCallback(new RunResult(RunStatus.MemoryFault, 0, callerPc, context.Executed, function, 8, false));
+            return false;
+        }
+
+        if (depth >= RunContext.MaxFrames)
+        {
+            context.FailFromCallback(new RunResult(RunStatus.CallDepthExceeded, 0, callerPc, context.Executed));
+            return false;
+        }
+
+        var r = stackalloc ulong[11];
+        for (var i = 6; i < 10; i++)
+        {
+            r[i] = 0;
+        }
+
+        r[0] = 0;
+        r[1] = r1;
+        r[2] = r2;
+        r[3] = r3;
+        r[4] = r4;
+        r[5] = r5;
+        r[10] = context.StackTop - ((ulong)depth * RunContext.StackFrameSize);
+        var executed = context.Executed;
+        var result = Execute(program, context, r, pc, depth, ref executed);
+
+        // Restore what the helper's caller frame expects to see when the helper returns.
+        context.EnterHelper(program, depth - 1, callerPc, executed);
+        if (result.Status != RunStatus.Exited)
+        {
+            context.FailFromCallback(result);
+            return false;
+        }
+
+        r0 = result.ReturnValue;
+        return true;
+    }
+
+    [SkipLocalsInit]
+    private static RunResult Execute(BpfProgram program, RunContext context, ulong* r, int pc, int baseDepth, ref long executed)
+    {
+        var frames = stackalloc ulong[RunContext.MaxFrames * SavedPerFrame];
+        var framePrograms = context.FramePrograms;
+        var stackTop = context.StackTop;
         var helpers = program.Helpers.Functions;
         var lddw = program.LddwValues;
+        var code = program.Code;
         var budget = context.InstructionBudget;
-        long executed = 0;
-        var depth = 0;
-        var pc = 0;
+        var depth = baseDepth;
 
-        fixed (Instruction* code = program.SlotArray)
         {
             while (true)
             {
@@ -210,6 +278,7 @@ public static unsafe class Interpreter
                             saved[2] = r[8];
                             saved[3] = r[9];
                             saved[4] = (ulong)pc;
+                            framePrograms[depth] = program;
                             depth++;
                             r[10] = stackTop - ((ulong)depth * RunContext.StackFrameSize);
                             pc += ins->Imm;
@@ -223,10 +292,23 @@ public static unsafe class Interpreter
                                 return new RunResult(RunStatus.UnknownHelper, 0, pc, executed, id);
                             }
 
+                            context.EnterHelper(program, depth, pc, executed);
                             r[0] = helper(context, r[1], r[2], r[3], r[4], r[5]);
-                            if (context.AbortRequested)
+                            executed = context.Executed;
+                            if (context.Pending != 0)
                             {
-                                return new RunResult(RunStatus.Aborted, 0, pc, executed);
+                                if (!context.IsTailCallPending)
+                                {
+                                    return context.PendingResult(pc, executed);
+                                }
+
+                                program = context.TailCallTarget!;
+                                context.CompleteTailCall(program.ContextLayout);
+                                helpers = program.Helpers.Functions;
+                                lddw = program.LddwValues;
+                                code = program.Code;
+                                r[10] = stackTop - ((ulong)depth * RunContext.StackFrameSize);
+                                pc = -1;
                             }
 
                             break;
@@ -240,17 +322,30 @@ public static unsafe class Interpreter
                                 return new RunResult(RunStatus.UnknownHelper, 0, pc, executed, id);
                             }
 
+                            context.EnterHelper(program, depth, pc, executed);
                             r[0] = helper(context, r[1], r[2], r[3], r[4], r[5]);
-                            if (context.AbortRequested)
+                            executed = context.Executed;
+                            if (context.Pending != 0)
                             {
-                                return new RunResult(RunStatus.Aborted, 0, pc, executed);
+                                if (!context.IsTailCallPending)
+                                {
+                                    return context.PendingResult(pc, executed);
+                                }
+
+                                program = context.TailCallTarget!;
+                                context.CompleteTailCall(program.ContextLayout);
+                                helpers = program.Helpers.Functions;
+                                lddw = program.LddwValues;
+                                code = program.Code;
+                                r[10] = stackTop - ((ulong)depth * RunContext.StackFrameSize);
+                                pc = -1;
                             }
 
                             break;
                         }
 
                     case 0x95:
-                        if (depth == 0)
+                        if (depth == baseDepth)
                         {
                             return new RunResult(RunStatus.Exited, r[0], pc, executed);
                         }
@@ -264,6 +359,16 @@ public static unsafe class Interpreter
                             r[9] = saved[3];
                             pc = (int)saved[4];
                             r[10] = stackTop - ((ulong)depth * RunContext.StackFrameSize);
+                            var caller = framePrograms[depth]!;
+                            if (!ReferenceEquals(caller, program))
+                            {
+                                // The callee tail-called into another program; return into the caller's.
+                                program = caller;
+                                helpers = program.Helpers.Functions;
+                                lddw = program.LddwValues;
+                                code = program.Code;
+                            }
+
                             break;
                         }
 
@@ -290,7 +395,13 @@ public static unsafe class Interpreter
                     case 0x61:
                         {
                             var a = r[ins->Src] + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 4, false)) { return MemoryFault(pc, executed, a, 4, false); }
+                            if (!context.Check(a, 4, false))
+                            {
+                                if (!context.TryLoadContext(a, 4, out var cv)) { return MemoryFault(pc, executed, a, 4, false); }
+                                dst = cv;
+                                break;
+                            }
+
                             dst = Unsafe.ReadUnaligned<uint>((void*)a);
                             break;
                         }
@@ -298,7 +409,13 @@ public static unsafe class Interpreter
                     case 0x69:
                         {
                             var a = r[ins->Src] + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 2, false)) { return MemoryFault(pc, executed, a, 2, false); }
+                            if (!context.Check(a, 2, false))
+                            {
+                                if (!context.TryLoadContext(a, 2, out var cv)) { return MemoryFault(pc, executed, a, 2, false); }
+                                dst = cv;
+                                break;
+                            }
+
                             dst = Unsafe.ReadUnaligned<ushort>((void*)a);
                             break;
                         }
@@ -306,7 +423,13 @@ public static unsafe class Interpreter
                     case 0x71:
                         {
                             var a = r[ins->Src] + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 1, false)) { return MemoryFault(pc, executed, a, 1, false); }
+                            if (!context.Check(a, 1, false))
+                            {
+                                if (!context.TryLoadContext(a, 1, out var cv)) { return MemoryFault(pc, executed, a, 1, false); }
+                                dst = cv;
+                                break;
+                            }
+
                             dst = *(byte*)a;
                             break;
                         }
@@ -314,7 +437,13 @@ public static unsafe class Interpreter
                     case 0x79:
                         {
                             var a = r[ins->Src] + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 8, false)) { return MemoryFault(pc, executed, a, 8, false); }
+                            if (!context.Check(a, 8, false))
+                            {
+                                if (!context.TryLoadContext(a, 8, out var cv)) { return MemoryFault(pc, executed, a, 8, false); }
+                                dst = cv;
+                                break;
+                            }
+
                             dst = Unsafe.ReadUnaligned<ulong>((void*)a);
                             break;
                         }
@@ -322,7 +451,13 @@ public static unsafe class Interpreter
                     case 0x81:
                         {
                             var a = r[ins->Src] + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 4, false)) { return MemoryFault(pc, executed, a, 4, false); }
+                            if (!context.Check(a, 4, false))
+                            {
+                                if (!context.TryLoadContext(a, 4, out var cv)) { return MemoryFault(pc, executed, a, 4, false); }
+                                dst = (ulong)(long)(int)cv;
+                                break;
+                            }
+
                             dst = (ulong)(long)Unsafe.ReadUnaligned<int>((void*)a);
                             break;
                         }
@@ -330,7 +465,13 @@ public static unsafe class Interpreter
                     case 0x89:
                         {
                             var a = r[ins->Src] + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 2, false)) { return MemoryFault(pc, executed, a, 2, false); }
+                            if (!context.Check(a, 2, false))
+                            {
+                                if (!context.TryLoadContext(a, 2, out var cv)) { return MemoryFault(pc, executed, a, 2, false); }
+                                dst = (ulong)(long)(short)cv;
+                                break;
+                            }
+
                             dst = (ulong)(long)Unsafe.ReadUnaligned<short>((void*)a);
                             break;
                         }
@@ -338,7 +479,13 @@ public static unsafe class Interpreter
                     case 0x91:
                         {
                             var a = r[ins->Src] + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 1, false)) { return MemoryFault(pc, executed, a, 1, false); }
+                            if (!context.Check(a, 1, false))
+                            {
+                                if (!context.TryLoadContext(a, 1, out var cv)) { return MemoryFault(pc, executed, a, 1, false); }
+                                dst = (ulong)(long)(sbyte)cv;
+                                break;
+                            }
+
                             dst = (ulong)(long)*(sbyte*)a;
                             break;
                         }
@@ -347,7 +494,12 @@ public static unsafe class Interpreter
                     case 0x62:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 4, true)) { return MemoryFault(pc, executed, a, 4, true); }
+                            if (!context.Check(a, 4, true))
+                            {
+                                if (!context.TryStoreContext(a, 4, (ulong)(long)ins->Imm)) { return MemoryFault(pc, executed, a, 4, true); }
+                                break;
+                            }
+
                             Unsafe.WriteUnaligned((void*)a, ins->Imm);
                             break;
                         }
@@ -355,7 +507,12 @@ public static unsafe class Interpreter
                     case 0x6a:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 2, true)) { return MemoryFault(pc, executed, a, 2, true); }
+                            if (!context.Check(a, 2, true))
+                            {
+                                if (!context.TryStoreContext(a, 2, (ulong)(long)ins->Imm)) { return MemoryFault(pc, executed, a, 2, true); }
+                                break;
+                            }
+
                             Unsafe.WriteUnaligned((void*)a, (short)ins->Imm);
                             break;
                         }
@@ -363,7 +520,12 @@ public static unsafe class Interpreter
                     case 0x72:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 1, true)) { return MemoryFault(pc, executed, a, 1, true); }
+                            if (!context.Check(a, 1, true))
+                            {
+                                if (!context.TryStoreContext(a, 1, (ulong)(long)ins->Imm)) { return MemoryFault(pc, executed, a, 1, true); }
+                                break;
+                            }
+
                             *(byte*)a = (byte)ins->Imm;
                             break;
                         }
@@ -371,7 +533,12 @@ public static unsafe class Interpreter
                     case 0x7a:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 8, true)) { return MemoryFault(pc, executed, a, 8, true); }
+                            if (!context.Check(a, 8, true))
+                            {
+                                if (!context.TryStoreContext(a, 8, (ulong)(long)ins->Imm)) { return MemoryFault(pc, executed, a, 8, true); }
+                                break;
+                            }
+
                             Unsafe.WriteUnaligned((void*)a, (long)ins->Imm);
                             break;
                         }
@@ -380,7 +547,12 @@ public static unsafe class Interpreter
                     case 0x63:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 4, true)) { return MemoryFault(pc, executed, a, 4, true); }
+                            if (!context.Check(a, 4, true))
+                            {
+                                if (!context.TryStoreContext(a, 4, r[ins->Src])) { return MemoryFault(pc, executed, a, 4, true); }
+                                break;
+                            }
+
                             Unsafe.WriteUnaligned((void*)a, (uint)r[ins->Src]);
                             break;
                         }
@@ -388,7 +560,12 @@ public static unsafe class Interpreter
                     case 0x6b:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 2, true)) { return MemoryFault(pc, executed, a, 2, true); }
+                            if (!context.Check(a, 2, true))
+                            {
+                                if (!context.TryStoreContext(a, 2, r[ins->Src])) { return MemoryFault(pc, executed, a, 2, true); }
+                                break;
+                            }
+
                             Unsafe.WriteUnaligned((void*)a, (ushort)r[ins->Src]);
                             break;
                         }
@@ -396,7 +573,12 @@ public static unsafe class Interpreter
                     case 0x73:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 1, true)) { return MemoryFault(pc, executed, a, 1, true); }
+                            if (!context.Check(a, 1, true))
+                            {
+                                if (!context.TryStoreContext(a, 1, r[ins->Src])) { return MemoryFault(pc, executed, a, 1, true); }
+                                break;
+                            }
+
                             *(byte*)a = (byte)r[ins->Src];
                             break;
                         }
@@ -404,7 +586,12 @@ public static unsafe class Interpreter
                     case 0x7b:
                         {
                             var a = dst + (ulong)(long)ins->Offset;
-                            if (!context.Check(a, 8, true)) { return MemoryFault(pc, executed, a, 8, true); }
+                            if (!context.Check(a, 8, true))
+                            {
+                                if (!context.TryStoreContext(a, 8, r[ins->Src])) { return MemoryFault(pc, executed, a, 8, true); }
+                                break;
+                            }
+
                             Unsafe.WriteUnaligned((void*)a, r[ins->Src]);
                             break;
                         }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using LoadBalancer.Ebpf.Helpers;
 
 namespace LoadBalancer.Ebpf.Execution;
 
@@ -32,13 +33,26 @@ public sealed unsafe class RunContext : IDisposable
     private const int ContextSlot = 0;
     private const int PacketSlot = 1;
     private const int StackSlot = 2;
-    private const int FixedSlots = 3;
+    private const int ScratchSlot = 3;
+    private const int FixedSlots = 4;
+
+    /// <summary>Bytes of helper scratch memory per call frame (keys handed to callbacks).</summary>
+    public const int ScratchPerFrame = 512;
+
+    private const byte PendingNone = 0;
+    private const byte PendingAbort = 1;
+    private const byte PendingTailCall = 2;
+    private const byte PendingFault = 3;
 
     private MemoryRegion[] _regions = new MemoryRegion[16];
+    private MemoryRegion _context;
+    private ContextLayout? _layout;
+    private byte _pending;
     private int _persistentEnd = FixedSlots;
     private int _count = FixedSlots;
     private int _lastHit = StackSlot;
     private byte* _stack;
+    private byte* _scratch;
 
     /// <summary>Creates a context with its own zeroed native stack and no context or packet memory.</summary>
     public RunContext()
@@ -46,7 +60,25 @@ public sealed unsafe class RunContext : IDisposable
         _stack = (byte*)NativeMemory.AlignedAlloc(StackSize, 64);
         NativeMemory.Clear(_stack, StackSize);
         _regions[StackSlot] = new MemoryRegion((ulong)_stack, StackSize, true);
+        _scratch = (byte*)NativeMemory.AlignedAlloc(ScratchPerFrame * MaxFrames, 64);
+        NativeMemory.Clear(_scratch, ScratchPerFrame * MaxFrames);
+        _regions[ScratchSlot] = new MemoryRegion((ulong)_scratch, ScratchPerFrame * MaxFrames, false);
     }
+
+    /// <summary>
+    /// The maps whose handles helpers accept (<c>lddw</c> map references resolve to
+    /// <see cref="Maps.BpfMap.Handle"/>); a handle not registered here is refused with -EINVAL, so a
+    /// bad map argument never dereferences arbitrary memory. Set by the object runtime.
+    /// </summary>
+    public MapRegistry? Maps { get; set; }
+
+    /// <summary>
+    /// Native scratch memory (read-only to programs) where helpers place data they hand to callbacks,
+    /// e.g. the key <c>bpf_for_each_map_elem</c> passes; <see cref="ScratchPerFrame"/> bytes for frame
+    /// <paramref name="depth"/>.
+    /// </summary>
+    public Span<byte> Scratch(int depth) =>
+        new(_scratch + ((uint)depth % MaxFrames * ScratchPerFrame), ScratchPerFrame);
 
     /// <summary>Instructions one run may execute before it stops with <see cref="RunStatus.BudgetExhausted"/>.</summary>
     public long InstructionBudget { get; set; } = DefaultInstructionBudget;
@@ -64,17 +96,41 @@ public sealed unsafe class RunContext : IDisposable
     public ulong StackTop => (ulong)_stack + StackSize;
 
     /// <summary>The context memory; its start is passed in r1 and its length in r2.</summary>
-    public MemoryRegion Context => _regions[ContextSlot];
+    public MemoryRegion Context => _context;
+
+    /// <summary>
+    /// The context layout of the running program (null when it sees raw context memory): while one is
+    /// active, r1's region is reached only through the layout's field translation.
+    /// </summary>
+    public ContextLayout? ActiveContextLayout => _layout;
 
     /// <summary>The packet: the region legacy packet loads (LD_ABS/LD_IND) read, also directly accessible.</summary>
     public MemoryRegion Packet => _regions[PacketSlot];
 
     /// <summary>True after a helper called <see cref="Abort"/> during the current run.</summary>
-    public bool AbortRequested { get; private set; }
+    public bool AbortRequested => _pending is PendingAbort or PendingFault;
+
+    /// <summary>Nonzero when a helper asked the engine to do something after it returns (abort, tail call).</summary>
+    internal byte Pending => _pending;
+
+    /// <summary>The program a helper asked to tail-call into (valid while <see cref="IsTailCallPending"/>).</summary>
+    internal BpfProgram? TailCallTarget { get; private set; }
+
+    /// <summary>True when a helper requested a tail call that the engine has not performed yet.</summary>
+    internal bool IsTailCallPending => _pending == PendingTailCall;
+
+    /// <summary>Tail calls performed in the current run (the kernel allows <see cref="MaxTailCalls"/>).</summary>
+    public int TailCallCount { get; internal set; }
+
+    /// <summary>The kernel's MAX_TAIL_CALL_CNT: tail calls one run may chain.</summary>
+    public const int MaxTailCalls = 33;
 
     /// <summary>Sets the context memory passed to the program in r1 (start) and r2 (length).</summary>
-    public void SetContext(nint start, int length, bool writable = true) =>
-        _regions[ContextSlot] = new MemoryRegion((ulong)start, (ulong)Math.Max(length, 0), writable);
+    public void SetContext(nint start, int length, bool writable = true)
+    {
+        _context = new MemoryRegion((ulong)start, (ulong)Math.Max(length, 0), writable);
+        _regions[ContextSlot] = _layout is null ? _context : default;
+    }
 
     /// <summary>Sets the packet region (writable, as XDP packet data is).</summary>
     public void SetPacket(nint start, int length) =>
@@ -101,10 +157,23 @@ public sealed unsafe class RunContext : IDisposable
     /// <summary>Lets every run access a range until <see cref="ClearPersistentRegions"/> (e.g. a map's whole value arena, globals).</summary>
     public void AddPersistentRegion(ulong start, ulong length, bool writable)
     {
-        _count = _persistentEnd;
-        Append(new MemoryRegion(start, length, writable));
-        _persistentEnd = _count;
+        // Kept sorted by start (binary search in CheckSlow) and before the current run's regions,
+        // which stay valid (a helper may add one mid-run).
+        Append(default);
+        var at = _persistentEnd;
+        while (at > FixedSlots && _regions[at - 1].Start > start)
+        {
+            at--;
+        }
+
+        Array.Copy(_regions, at, _regions, at + 1, _count - 1 - at);
+        _regions[at] = new MemoryRegion(start, length, writable);
+        _persistentEnd++;
+        _lastHit = StackSlot;
     }
+
+    /// <summary>Number of persistent regions added (diagnostics).</summary>
+    public int PersistentRegionCount => _persistentEnd - FixedSlots;
 
     /// <summary>Removes every region added with <see cref="AddPersistentRegion"/> (and the current run's regions).</summary>
     public void ClearPersistentRegions()
@@ -115,7 +184,81 @@ public sealed unsafe class RunContext : IDisposable
     }
 
     /// <summary>Stops the program after the current helper returns, with <see cref="RunStatus.Aborted"/>.</summary>
-    public void Abort() => AbortRequested = true;
+    public void Abort() => _pending = PendingAbort;
+
+    /// <summary>
+    /// Asks the engine to continue with <paramref name="target"/> at its first instruction once the
+    /// calling helper returns (<c>bpf_tail_call</c>); false, and nothing happens, when the run already
+    /// made <see cref="MaxTailCalls"/> tail calls.
+    /// </summary>
+    public bool RequestTailCall(BpfProgram target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (TailCallCount >= MaxTailCalls || _pending != PendingNone)
+        {
+            return false;
+        }
+
+        TailCallTarget = target;
+        _pending = PendingTailCall;
+        return true;
+    }
+
+    /// <summary>The program of each bpf-to-bpf call frame's caller (engines save it on call, restore on exit).</summary>
+    internal BpfProgram?[] FramePrograms { get; } = new BpfProgram?[MaxFrames];
+
+    /// <summary>The program whose instruction called the running helper (for callbacks).</summary>
+    internal BpfProgram? HelperCaller { get; private set; }
+
+    /// <summary>Call depth of the frame that called the running helper.</summary>
+    internal int HelperCallerDepth { get; private set; }
+
+    /// <summary>Instruction index of the running helper's call.</summary>
+    internal int HelperCallerPc { get; private set; }
+
+    /// <summary>Instructions executed so far in the current run (kept by engines around helper calls).</summary>
+    internal long Executed { get; private set; }
+
+    private RunResult _fault;
+
+    /// <summary>Engines record who calls a helper before calling it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void EnterHelper(BpfProgram program, int depth, int pc, long executed)
+    {
+        HelperCaller = program;
+        HelperCallerDepth = depth;
+        HelperCallerPc = pc;
+        Executed = executed;
+    }
+
+    /// <summary>A callback a helper ran did not exit normally: the run ends with its result.</summary>
+    internal void FailFromCallback(RunResult result)
+    {
+        if (_pending is PendingNone or PendingTailCall)
+        {
+            _fault = result;
+            _pending = PendingFault;
+            TailCallTarget = null;
+        }
+        else if (_pending == PendingAbort)
+        {
+            _fault = result.Status == RunStatus.Aborted ? result : new RunResult(RunStatus.Aborted, 0, result.InstructionIndex, result.InstructionsExecuted);
+            _pending = PendingFault;
+        }
+    }
+
+    /// <summary>The result that ends the run for a pending abort or callback fault.</summary>
+    internal RunResult PendingResult(int pc, long executed) =>
+        _pending == PendingFault ? _fault : new RunResult(RunStatus.Aborted, 0, pc, executed);
+
+    /// <summary>Called by engines once they switched to the tail-call target.</summary>
+    internal void CompleteTailCall(ContextLayout? layout)
+    {
+        _pending = PendingNone;
+        TailCallTarget = null;
+        TailCallCount++;
+        SetLayout(layout);
+    }
 
     /// <summary>True when <paramref name="size"/> bytes at <paramref name="address"/> are inside a region (writable when <paramref name="write"/>).</summary>
     public bool IsAccessible(ulong address, ulong size, bool write) => size == 0 || Check(address, size, write);
@@ -134,10 +277,13 @@ public sealed unsafe class RunContext : IDisposable
     }
 
     /// <summary>Resets per-run state; engines call this before the first instruction.</summary>
-    internal void BeginRun()
+    internal void BeginRun(ContextLayout? layout)
     {
         _count = _persistentEnd;
-        AbortRequested = false;
+        _pending = PendingNone;
+        TailCallTarget = null;
+        TailCallCount = 0;
+        SetLayout(layout);
         if (_lastHit >= _count)
         {
             _lastHit = StackSlot;
@@ -158,10 +304,109 @@ public sealed unsafe class RunContext : IDisposable
         return CheckSlow(address, size, write);
     }
 
+    /// <summary>
+    /// Context load through the active layout, for engines after <see cref="Check"/> missed: false when
+    /// no layout is active, the address is not in the user struct, or the field refuses the access.
+    /// </summary>
+    internal bool TryLoadContext(ulong address, int size, out ulong value)
+    {
+        value = 0;
+        var layout = _layout;
+        if (layout is null || _context.Length < (ulong)layout.NativeSize ||
+            !layout.TryResolve((long)(address - _context.Start), size, false, out var nativeOffset, out var nativeSize, out var shift, out var mask))
+        {
+            return false;
+        }
+
+        var p = (byte*)_context.Start + nativeOffset;
+        ulong raw = nativeSize switch
+        {
+            1 => *p,
+            2 => Unsafe.ReadUnaligned<ushort>(p),
+            4 => Unsafe.ReadUnaligned<uint>(p),
+            _ => Unsafe.ReadUnaligned<ulong>(p),
+        };
+        value = (raw >> shift) & mask;
+        return true;
+    }
+
+    /// <summary>Context store through the active layout (see <see cref="TryLoadContext"/>); the value is truncated to the native size.</summary>
+    internal bool TryStoreContext(ulong address, int size, ulong value)
+    {
+        var layout = _layout;
+        if (layout is null || !_context.Writable || _context.Length < (ulong)layout.NativeSize ||
+            !layout.TryResolve((long)(address - _context.Start), size, true, out var nativeOffset, out var nativeSize, out _, out _))
+        {
+            return false;
+        }
+
+        var p = (byte*)_context.Start + nativeOffset;
+        switch (nativeSize)
+        {
+            case 1: *p = (byte)value; break;
+            case 2: Unsafe.WriteUnaligned(p, (ushort)value); break;
+            case 4: Unsafe.WriteUnaligned(p, (uint)value); break;
+            default: Unsafe.WriteUnaligned(p, value); break;
+        }
+
+        return true;
+    }
+
+    private void SetLayout(ContextLayout? layout)
+    {
+        _layout = layout;
+        _regions[ContextSlot] = layout is null ? _context : default;
+        if (_lastHit == ContextSlot && layout is not null)
+        {
+            _lastHit = StackSlot;
+        }
+    }
+
     private bool CheckSlow(ulong address, ulong size, bool write)
     {
         var regions = _regions;
-        for (var i = 0; i < _count; i++)
+        for (var i = 0; i < FixedSlots; i++)
+        {
+            if (regions[i].Contains(address, size, write))
+            {
+                _lastHit = i;
+                return true;
+            }
+        }
+
+        // Persistent regions (map values: possibly hundreds) are sorted by start: the candidate is the
+        // last one starting at or below the address.
+        int lo = FixedSlots, hi = _persistentEnd - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (regions[mid].Start <= address)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        if (hi >= FixedSlots && regions[hi].Contains(address, size, write))
+        {
+            _lastHit = hi;
+            return true;
+        }
+
+        // Per-run regions, then (overlapping persistent regions) everything once more.
+        for (var i = _persistentEnd; i < _count; i++)
+        {
+            if (regions[i].Contains(address, size, write))
+            {
+                _lastHit = i;
+                return true;
+            }
+        }
+
+        for (var i = FixedSlots; i < _persistentEnd; i++)
         {
             if (regions[i].Contains(address, size, write))
             {
@@ -191,6 +436,9 @@ public sealed unsafe class RunContext : IDisposable
             NativeMemory.AlignedFree(_stack);
             _stack = null;
             _regions[StackSlot] = default;
+            NativeMemory.AlignedFree(_scratch);
+            _scratch = null;
+            _regions[ScratchSlot] = default;
         }
 
         GC.SuppressFinalize(this);
@@ -202,6 +450,7 @@ public sealed unsafe class RunContext : IDisposable
         if (_stack != null)
         {
             NativeMemory.AlignedFree(_stack);
+            NativeMemory.AlignedFree(_scratch);
         }
     }
 }

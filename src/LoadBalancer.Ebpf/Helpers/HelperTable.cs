@@ -51,6 +51,21 @@ public sealed class HelperTable
     public string? NameOf(long id) =>
         (ulong)id < (ulong)_names.Length && _names[id] is { } n ? n : id is > 0 and < int.MaxValue ? HelperIds.NameOf((int)id) : null;
 
+    /// <summary>Registers every helper of <paramref name="source"/> here, replacing helpers with the same ids.</summary>
+    public HelperTable RegisterAll(HelperTable source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        for (var id = 1; id < source._functions.Length; id++)
+        {
+            if (source._functions[id] is { } function)
+            {
+                Register(id, source._names[id]!, function);
+            }
+        }
+
+        return this;
+    }
+
     /// <summary>The function slots by id (null where nothing is registered), for the execution engines.</summary>
     internal HelperFunction?[] Functions => _functions;
 

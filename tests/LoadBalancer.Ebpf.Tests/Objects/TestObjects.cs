@@ -7,7 +7,7 @@ namespace LoadBalancer.Ebpf.Tests.Objects;
 internal static class TestObjects
 {
     /// <summary>Objects the loader must accept.</summary>
-    public static readonly string[] Names = ["calls", "encap", "globals", "legacy", "maps", "parser", "tailcall"];
+    public static readonly string[] Names = ["calls", "encap", "globals", "helpers", "legacy", "maps", "parser", "tailcall"];
 
     /// <summary>Objects clang compiles but the loader must reject (invalid map definitions).</summary>
     public static readonly string[] Invalid = ["bad_entries", "bad_field"];
