@@ -12,6 +12,8 @@ public static class LbCommandLine
         root.Options.Add(CliRunner.Verbose);
         root.Subcommands.Add(AsmCommand.Create());
         root.Subcommands.Add(DisasmCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         return root;
     }
 }
