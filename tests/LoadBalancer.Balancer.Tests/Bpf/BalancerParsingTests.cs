@@ -6,8 +6,11 @@ using static LoadBalancer.Balancer.Tests.Bpf.Frames;
 
 namespace LoadBalancer.Balancer.Tests.Bpf;
 
-public sealed class BalancerParsingTests
+public class BalancerParsingTests
 {
+    /// <summary>The engine the fixtures run in; the OnRuntime subclass runs every fixture in the project's runtime.</summary>
+    protected virtual BpfEngine Engine => BpfEngine.Kernel;
+
     private static readonly IPAddress Vip4 = Ip("10.0.0.40");
     private static readonly IPAddress Vip6 = Ip("2001:db8::40");
     private static readonly IPAddress Client4 = Ip("198.51.100.40");
@@ -37,7 +40,7 @@ public sealed class BalancerParsingTests
     [InlineData("icmp6-quoted-packet", DropIcmp6Truncated)]
     public void Malformed_or_truncated_packet_is_dropped_and_counted_by_reason(string kind, int reason)
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var frame = Malformed(kind);
 
         var (action, _) = s.Lb.Run(frame);
@@ -58,7 +61,7 @@ public sealed class BalancerParsingTests
     [InlineData(true)]
     public void First_fragment_to_a_vip_is_dropped_as_unbalanceable(bool v6)
     {
-        using var s = new Scenario(v6 ? Vip6 : Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, v6 ? Vip6 : Vip4, 80, 6, 0, Reals4);
         var frame = v6 ? Ipv6Fragment(Tcp(Client6, Vip6, 1, 80, true, false), 0, more: true) : Ipv4Fragment(Tcp(Client4, Vip4, 1, 80, true, false), 0, more: true);
 
         var (action, _) = s.Lb.Run(frame);
@@ -79,7 +82,7 @@ public sealed class BalancerParsingTests
     [InlineData(true)]
     public void Later_fragment_passes_to_the_kernel_and_is_counted(bool v6)
     {
-        using var s = new Scenario(v6 ? Vip6 : Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, v6 ? Vip6 : Vip4, 80, 6, 0, Reals4);
         var frame = v6 ? Ipv6Fragment(Udp(Client6, Vip6, 1, 80), 185, more: false) : Ipv4Fragment(Udp(Client4, Vip4, 1, 80), 185, more: false);
 
         var (action, output) = s.Lb.Run(frame);
@@ -92,7 +95,7 @@ public sealed class BalancerParsingTests
     [Fact]
     public void First_fragment_to_an_address_that_is_no_vip_passes()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var frame = Ipv4Fragment(Tcp(Client4, Ip("10.0.0.41"), 1, 80, true, false), 0, more: true);
 
         var (action, output) = s.Lb.Run(frame);
