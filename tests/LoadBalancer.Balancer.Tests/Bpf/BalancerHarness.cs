@@ -77,6 +77,6 @@ internal sealed class BalancerHarness : IDisposable
 
     public void Dispose() => Xdp.Dispose();
 
-    private static MapDefinition SmallLru(MapDefinition definition) =>
+    internal static MapDefinition SmallLru(MapDefinition definition) =>
         definition.Name == "lru_flows" ? definition with { MaxEntries = 4096 } : definition;
 }
