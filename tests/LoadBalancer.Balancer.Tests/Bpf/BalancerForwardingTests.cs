@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using static LoadBalancer.Balancer.Tests.Bpf.BalancerHarness;
 using static LoadBalancer.Balancer.Tests.Bpf.BalancerLayout;
+using static LoadBalancer.Balancer.Tests.Bpf.FrameEdits;
 using static LoadBalancer.Balancer.Tests.Bpf.Frames;
 
 namespace LoadBalancer.Balancer.Tests.Bpf;
@@ -366,43 +367,5 @@ public class BalancerForwardingTests
         var bytes = address.GetAddressBytes();
         bytes[^1] += (byte)add;
         return new IPAddress(bytes);
-    }
-
-    /// <summary>Adds IPv4 options to a frame's IPv4 header, fixing IHL, total length and checksum.</summary>
-    internal static byte[] WithIpv4Options(byte[] frame, byte[] options)
-    {
-        var result = new byte[frame.Length + options.Length];
-        frame.AsSpan(0, 34).CopyTo(result);
-        options.CopyTo(result, 34);
-        frame.AsSpan(34).CopyTo(result.AsSpan(34 + options.Length));
-        result[14] = (byte)(0x40 | ((20 + options.Length) / 4));
-        BinaryPrimitives.WriteUInt16BigEndian(result.AsSpan(16), (ushort)(result.Length - 14));
-        result[24] = result[25] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(result.AsSpan(24), Checksum.Compute(result.AsSpan(14, 20 + options.Length)));
-        return result;
-    }
-
-    /// <summary>Inserts 8-byte IPv6 extension headers of the given types before the transport header.</summary>
-    internal static byte[] WithIpv6Extensions(byte[] frame, byte[] types)
-    {
-        var transport = frame[6 + 14];
-        var ext = new byte[types.Length * 8];
-        for (var i = 0; i < types.Length; i++)
-        {
-            ext[i * 8] = i + 1 < types.Length ? types[i + 1] : transport;
-            ext[i * 8 + 1] = 0;
-            if (types[i] == 43)
-            {
-                ext[i * 8 + 2] = 4; // routing type 4 (SRH) with segments left 0: ignorable
-            }
-        }
-
-        var result = new byte[frame.Length + ext.Length];
-        frame.AsSpan(0, 54).CopyTo(result);
-        ext.CopyTo(result, 54);
-        frame.AsSpan(54).CopyTo(result.AsSpan(54 + ext.Length));
-        result[14 + 6] = types[0];
-        BinaryPrimitives.WriteUInt16BigEndian(result.AsSpan(18), (ushort)(result.Length - 54));
-        return result;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using static LoadBalancer.Balancer.Tests.Bpf.BalancerHarness;
 using static LoadBalancer.Balancer.Tests.Bpf.BalancerLayout;
+using static LoadBalancer.Balancer.Tests.Bpf.FrameEdits;
 using static LoadBalancer.Balancer.Tests.Bpf.Frames;
 
 namespace LoadBalancer.Balancer.Tests.Bpf;
@@ -162,12 +163,4 @@ public class BalancerVipFlagTests
         Assert.Equal(s.Pick(flow), s.Lb.LruReal(flow));
         Assert.Equal(1ul, s.Lb.Stats()[StatsEventBase + EventQuicFallback].Packets);
     }
-
-    /// <summary>Short header: flags 0x40, then the DCID (QUIC-LB octet 0x01, server id, 5 more bytes), then payload.</summary>
-    private static byte[] ShortHeader(ushort serverId) =>
-        [0x40, 0x01, (byte)(serverId >> 8), (byte)serverId, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 1, 2, 3, 4];
-
-    /// <summary>Long header of the given type: version 1, DCID length 8, DCID with the server id at bytes 1..2.</summary>
-    private static byte[] LongHeader(int type, ushort serverId) =>
-        [(byte)(0xc0 | (type << 4)), 0, 0, 0, 1, 8, 0x01, (byte)(serverId >> 8), (byte)serverId, 4, 5, 6, 7, 8, 0, 1, 2, 3];
 }
