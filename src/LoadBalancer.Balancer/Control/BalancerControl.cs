@@ -604,8 +604,11 @@ public sealed class BalancerControl
         foreach (var (key, value) in _maps.ReadFlows())
         {
             if ((purgeAll || realIndices!.Contains(value.RealIndex)) && key.Destination.Equals(state.Id.Address)
-                && key.Proto == state.Id.Protocol && (state.Id.Port == 0 || key.DestinationPort == state.Id.Port))
+                && key.Proto == state.Id.Protocol && (state.Id.Port == 0 || key.DestinationPort == state.Id.Port)
+                && (purgeAll || (_maps.TryGetFlow(in key, out var now) && realIndices!.Contains(now.RealIndex))))
             {
+                // Re-read just before deleting: a SYN may have re-pinned the flow since the walk read it
+                // (a narrow window remains: maps have no compare-and-delete, in the kernel either).
                 _maps.DeleteFlow(in key);
             }
         }

@@ -112,6 +112,27 @@ public class BalancerControlTests
     }
 
     [Fact]
+    public void Removing_a_real_deletes_exactly_the_flows_pinned_to_it()
+    {
+        using var lb = new ControlledBalancer(Engine);
+        lb.Control.AddVip(Web, VipFlags.None, [.. Reals4.Select(r => new RealWeight(r))]);
+        for (ushort port = 1000; port < 1600; port++)
+        {
+            lb.Run(Tcp(Client4, Vip4, port, 80, syn: true, ack: false));
+        }
+
+        var before = lb.Maps.ReadFlows();
+        var victim = (uint)lb.Control.Snapshot().Reals.Single(r => r.Address.Equals(Reals4[2])).Index;
+
+        lb.Control.RemoveReal(Web, Reals4[2]);
+
+        var after = lb.Maps.ReadFlows();
+        Assert.Equal(600, before.Count);
+        Assert.Equal(before.Where(f => f.Value.RealIndex != victim).Select(f => Convert.ToHexString(f.Key.ToBytes())).Order(), after.Select(f => Convert.ToHexString(f.Key.ToBytes())).Order());
+        Assert.Equal(before.Count(f => f.Value.RealIndex == victim), lb.Flows.Deletes);
+    }
+
+    [Fact]
     public void Vip_without_reals_drops_as_no_real_and_removed_vip_passes()
     {
         using var lb = new ControlledBalancer(Engine);
