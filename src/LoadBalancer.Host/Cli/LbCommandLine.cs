@@ -14,6 +14,7 @@ public static class LbCommandLine
         root.Subcommands.Add(DisasmCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         return root;
     }
 }
