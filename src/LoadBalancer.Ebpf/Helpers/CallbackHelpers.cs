@@ -82,7 +82,7 @@ public static unsafe class CallbackHelpers
                     prev = p;
                 }
 
-                var value = map.Lookup(key, cpu);
+                var value = map.LookupWithoutTouch(key, cpu); // the kernel's iteration does not mark LRU elements used
                 if (value == null)
                 {
                     continue;

@@ -6,8 +6,10 @@ namespace LoadBalancer.Ebpf.Helpers;
 /// <summary>
 /// The kernel's <c>bpf_trace_printk</c> format rules (<c>bpf_bprintf_prepare</c>): a NUL-terminated
 /// format of printable ASCII, at most three conversions among <c>%d %i %u %x %X</c> (with <c>l</c> or
-/// <c>ll</c>), <c>%c</c>, <c>%s</c>, <c>%p %pK %px</c> and <c>%%</c>, each with optional <c>0 + - space</c>
-/// flags and a width. Anything else is -EINVAL. Strings are read only from the run's regions.
+/// <c>ll</c>), <c>%c</c>, <c>%s</c>, <c>%p %pK %px %ps %pS</c> and <c>%%</c>, each with optional <c>0 + - space</c>
+/// flags and a width, plus the pointer forms <c>%pks %pus</c> (strings) and <c>%pI4 %pi4 %pI6 %pi6</c>
+/// (addresses read through the pointer). Anything else is -EINVAL. Memory is read only from the run's
+/// regions. Plain <c>%p</c> prints the raw value (the kernel prints a hashed one).
 /// </summary>
 public static class TraceFormatter
 {
@@ -85,19 +87,40 @@ public static class TraceFormatter
                     writer.Padded(spec, ReadString(context, arg, text));
                     continue;
                 case 'p':
-                    if (i + 1 < format.Length && format[i + 1] is (byte)'K' or (byte)'x')
                     {
-                        i++;
-                    }
-                    else if (i + 1 < format.Length && char.IsAsciiLetterOrDigit((char)format[i + 1]))
-                    {
-                        return -BpfErrno.EINVAL;
-                    }
+                        var next = i + 1 < format.Length ? format[i + 1] : (byte)0;
+                        var after = i + 2 < format.Length ? format[i + 2] : (byte)0;
+                        if (next is (byte)'k' or (byte)'u' && after == 's')
+                        {
+                            i += 2;
+                            writer.Padded(spec, ReadString(context, arg, text));
+                        }
+                        else if (next is (byte)'i' or (byte)'I' && after is (byte)'4' or (byte)'6')
+                        {
+                            i += 2;
+                            if (!FormatAddress(context, arg, after == '4', next == 'I', ref writer))
+                            {
+                                return -BpfErrno.EINVAL;
+                            }
+                        }
+                        else if (next is (byte)'K' or (byte)'x' or (byte)'s' or (byte)'S' || next == 0 || !char.IsAsciiLetterOrDigit((char)next))
+                        {
+                            if (next is (byte)'K' or (byte)'x' or (byte)'s' or (byte)'S')
+                            {
+                                i++;
+                            }
 
-                    spec.Width = Math.Max(spec.Width, 16);
-                    spec.Zero = true;
-                    writer.Number(spec, arg, hex: true, upper: false, signed: false);
-                    continue;
+                            spec.Width = Math.Max(spec.Width, 16);
+                            spec.Zero = true;
+                            writer.Number(spec, arg, hex: true, upper: false, signed: false);
+                        }
+                        else
+                        {
+                            return -BpfErrno.EINVAL;
+                        }
+
+                        continue;
+                    }
             }
 
             var longs = 0;
@@ -122,6 +145,43 @@ public static class TraceFormatter
         }
 
         return writer.Length;
+    }
+
+    /// <summary>%pI4 / %pi4 (dotted quad) and %pI6 (colon-separated groups) / %pi6 (32 hex digits) of the bytes at a pointer.</summary>
+    private static unsafe bool FormatAddress(RunContext context, ulong address, bool ipv4, bool separators, ref Writer writer)
+    {
+        var length = ipv4 ? 4 : 16;
+        if (!context.IsAccessible(address, (ulong)length, false))
+        {
+            return false;
+        }
+
+        var bytes = new ReadOnlySpan<byte>((void*)address, length);
+        var plain = default(Spec);
+        var hex = new Spec { Width = 2, Zero = true };
+        for (var b = 0; b < length; b++)
+        {
+            if (ipv4)
+            {
+                if (b > 0)
+                {
+                    writer.Put('.');
+                }
+
+                writer.Number(plain, bytes[b], hex: false, upper: false, signed: false);
+            }
+            else
+            {
+                if (separators && b > 0 && b % 2 == 0)
+                {
+                    writer.Put(':');
+                }
+
+                writer.Number(hex, bytes[b], hex: true, upper: false, signed: false);
+            }
+        }
+
+        return true;
     }
 
     private static unsafe ReadOnlySpan<char> ReadString(RunContext context, ulong address, Span<char> buffer)

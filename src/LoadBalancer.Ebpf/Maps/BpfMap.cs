@@ -120,6 +120,9 @@ public abstract unsafe partial class BpfMap : IDisposable
     /// <summary>Lookup for the control plane: like <see cref="Lookup"/> but without touching LRU state.</summary>
     protected virtual byte* LookupNoTouch(byte* key, int cpu) => Lookup(key, cpu);
 
+    /// <summary>Lookup that leaves LRU state alone, for iteration helpers (<c>bpf_for_each_map_elem</c>).</summary>
+    internal byte* LookupWithoutTouch(byte* key, int cpu) => LookupNoTouch(key, cpu);
+
     /// <summary>
     /// Update of every CPU's value at once from <paramref name="values"/> laid out with
     /// <see cref="PerCpuValueStride"/>; per-CPU types override it, others never receive it.

@@ -50,7 +50,14 @@ public sealed unsafe class LoadedObject : IDisposable
             CreateMaps();
             foreach (var (name, bytes) in options.Globals)
             {
-                WriteGlobal(name, bytes, beforeLoad: true);
+                try
+                {
+                    WriteGlobal(name, bytes, beforeLoad: true);
+                }
+                catch (Exception e) when (e is KeyNotFoundException or ArgumentException)
+                {
+                    throw new ObjectLoadException($"{bpfObject.Name}: LoadedObjectOptions.SetGlobal(\"{name}\"): {e.Message}", e);
+                }
             }
 
             foreach (var definition in bpfObject.Programs)
@@ -350,16 +357,31 @@ public sealed unsafe class LoadedObject : IDisposable
                         programs.Set(index, program);
                         break;
                     case ArrayOfMaps array:
-                        array.SetInner(index, InitialInner(map, index, target));
+                        SetInitialInner(map, index, target, () => array.SetInner(index, InitialInner(map, index, target)));
                         break;
                     case HashOfMaps hash:
-                        var key = index;
-                        hash.SetInner(new ReadOnlySpan<byte>(&key, 4), InitialInner(map, index, target));
+                        SetInitialInner(map, index, target, () =>
+                        {
+                            var key = index;
+                            hash.SetInner(new ReadOnlySpan<byte>(&key, 4), InitialInner(map, index, target));
+                        });
                         break;
                     default:
                         throw new ObjectLoadException($"{Object.Name}: map '{map.Name}' ({map.Definition.Type}) has slot initialisers, which only PROG_ARRAY and map-in-map support.");
                 }
             }
+        }
+    }
+
+    private void SetInitialInner(BpfMap outer, uint index, string target, Action set)
+    {
+        try
+        {
+            set();
+        }
+        catch (MapException e)
+        {
+            throw new ObjectLoadException($"{Object.Name}: map '{outer.Name}' slot {index} cannot hold map '{target}': {e.Message}", e);
         }
     }
 

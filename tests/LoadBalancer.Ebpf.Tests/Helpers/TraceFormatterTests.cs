@@ -40,6 +40,19 @@ public sealed class TraceFormatterTests
         Assert.Equal("<>", Format(f.Context, "<%s>", 0x1000));
     }
 
+    [Fact]
+    public unsafe void Address_conversions_read_through_the_pointer()
+    {
+        using var f = new HelperFixture();
+        byte[] v4 = [10, 0, 0, 1];
+        v4.CopyTo(new Span<byte>(f.Memory, 4));
+        var v6 = Convert.FromHexString("20010db8000000000000000000000001");
+        v6.CopyTo(new Span<byte>(f.Memory + 16, 16));
+        Assert.Equal("10.0.0.1 2001:0db8:0000:0000:0000:0000:0000:0001 20010db8000000000000000000000001", Format(f.Context, "%pI4 %pI6 %pi6", f.At(0), f.At(16), f.At(16)));
+        var output = new char[64];
+        Assert.Equal(-BpfErrno.EINVAL, TraceFormatter.Format(f.Context, "%pI4\0"u8, 0x10, 0, 0, output)); // unreadable pointer
+    }
+
     [Theory]
     [InlineData("%d %d %d %d")] // four conversions
     [InlineData("%q")]
@@ -47,7 +60,8 @@ public sealed class TraceFormatterTests
     [InlineData("%lllx")]
     [InlineData("bell\a")]
     [InlineData("%")]
-    [InlineData("%pS")]
+    [InlineData("%pQ")]
+    [InlineData("%pI5")]
     public void Formats_the_kernel_refuses_give_einval(string format)
     {
         using var context = new RunContext();

@@ -67,6 +67,58 @@ public sealed class KernelDifferentialTests
         }
     }
 
+    [Theory]
+    [InlineData("parser", "xdp_port_filter")]
+    [InlineData("helpers", "xdp_count_bytes")]
+    [InlineData("helpers", "xdp_queue")]
+    [InlineData("helpers", "xdp_ringbuf")]
+    [InlineData("helpers", "xdp_callbacks")]
+    [InlineData("globals", "xdp_globals")]
+    public void Interpreter_matches_the_kernel_on_random_packets(string objectName, string programName)
+    {
+        if (!KernelBpf.IsAvailable)
+        {
+            Assert.Skip($"the kernel's bpf() is not available: {KernelBpf.UnavailableReason}");
+        }
+
+        var bpfObject = TestObjects.Load(objectName);
+        using var loaded = new LoadedObject(bpfObject);
+        using IKernelTwin kernel = KernelObject.NeedsFuncInfo(bpfObject.FindProgram(programName)!) ? new LibbpfTwin(objectName) : new KernelObject(bpfObject);
+        Arrange(objectName, loaded, kernel);
+        using var runner = new XdpRunner(loaded);
+        var random = new Random(programName.Length * 7919);
+        for (var i = 0; i < 150; i++)
+        {
+            // Real UDP/TCP frames with random ports, lengths and payload bytes, and random garbage frames.
+            var packet = random.Next(4) switch
+            {
+                0 => Packets.Udp((uint)random.Next(), (uint)random.Next(), (ushort)random.Next(65536), (ushort)(random.Next(2) == 0 ? 53 : random.Next(65536)), random.Next(0, 300), (byte)random.Next(256)),
+                1 => Packets.Tcp((uint)random.Next(), (uint)random.Next(), (ushort)random.Next(65536), (ushort)(random.Next(2) == 0 ? 8080 : random.Next(65536)), random.Next(0, 300), (byte)random.Next(256)),
+                _ => RandomFrame(random),
+            };
+            var (ours, ourPacket) = runner.Run(programName, packet);
+            var (retval, kernelPacket) = kernel.Run(programName, packet);
+            Assert.True(ours.Succeeded, $"packet {i}: {ours}");
+            Assert.True(retval == ours.ReturnValue, $"packet {i} ({Convert.ToHexString(packet)}): kernel r0 {retval}, ours {ours.ReturnValue}");
+            Assert.Equal(Convert.ToHexString(kernelPacket), Convert.ToHexString(ourPacket));
+        }
+
+        foreach (var definition in bpfObject.Maps)
+        {
+            if (definition.Type is not (MapType.ProgArray or MapType.PerfEventArray or MapType.RingBuf or MapType.ArrayOfMaps or MapType.HashOfMaps))
+            {
+                Assert.Equal(kernel.Snapshot(definition.Name), MapSnapshot.Of(loaded.GetMap(definition.Name)));
+            }
+        }
+    }
+
+    private static byte[] RandomFrame(Random random)
+    {
+        var frame = new byte[random.Next(14, 200)];
+        random.NextBytes(frame);
+        return frame;
+    }
+
     [Fact]
     public void Csum_diff_matches_the_kernel_on_random_words()
     {
