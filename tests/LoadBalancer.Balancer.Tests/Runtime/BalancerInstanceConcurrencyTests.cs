@@ -110,9 +110,13 @@ public sealed class BalancerInstanceConcurrencyTests
         control.Join();
         Assert.True(failure is null, failure);
         Assert.Null(controlError);
-        // Known issue (see the branch report): a few flows of reals that were NOT removed lose their
-        // flow-table entry while removals purge other flows concurrently (single-threaded the purge is
-        // exact: Removing_a_real_deletes_exactly_the_flows_pinned_to_it). Bounded here, not hidden.
+        // Known issue (reported to the maps owner): while the control plane deletes flows of a removed real,
+        // a few established packets of OTHER flows (6..23 of ~270k, no evictions) miss their entry and are
+        // re-picked. Without concurrent deletes the count is 0, and single-threaded the purge is exact
+        // (Removing_a_real_deletes_exactly_the_flows_pinned_to_it): a lock-free lookup apparently misses a
+        // present key while another key of its shard is deleted. Bounded here (<= 0.5%), not hidden.
+        var lru = (LoadBalancer.Ebpf.Maps.HashMap)lb.Loaded.GetMap("lru_flows");
+        Assert.Equal(0, lru.Evictions);
         Assert.True(unexplained * 200 <= kept, $"{unexplained} established packets moved without a removal of their real ({kept} kept)");
         Assert.True(kept > 1000, $"only {kept} established packets kept their real ({moved} moved, {packets} packets)");
         var stats = lb.Control.ReadStats();
