@@ -134,6 +134,32 @@ public sealed class BalancerReplay : IDisposable
         _instance.Dispose();
     }
 
+    private IPAddress? RealOf(int stat)
+    {
+        foreach (var (index, real) in _realCounters)
+        {
+            if (index == stat)
+            {
+                return real;
+            }
+        }
+
+        return null;
+    }
+
+    private VipId? VipOf(int stat)
+    {
+        foreach (var (index, vip) in _vipCounters)
+        {
+            if (index == stat)
+            {
+                return vip;
+            }
+        }
+
+        return null;
+    }
+
     private ReplayDecision Decide(int index, PcapRecord record, XdpResult result, byte[]? bytes, int[] watched, ulong[] before)
     {
         var maps = _instance.Maps;
@@ -163,11 +189,11 @@ public sealed class BalancerReplay : IDisposable
             }
             else if (stat >= BalancerConstants.StatsRealBase)
             {
-                real = _realCounters.Find(r => r.Index == stat).Real;
+                real = RealOf(stat);
             }
             else
             {
-                vip = _vipCounters.Find(v => v.Index == stat).Vip;
+                vip = VipOf(stat);
             }
         }
 
