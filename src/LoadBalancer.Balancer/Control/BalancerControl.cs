@@ -6,6 +6,7 @@ using LoadBalancer.Balancer.Control.Internal;
 using LoadBalancer.Balancer.Maglev;
 using LoadBalancer.Balancer.Maps;
 using LoadBalancer.Dataplane.Xdp;
+using LoadBalancer.Ebpf.Maps;
 
 namespace LoadBalancer.Balancer.Control;
 
@@ -29,6 +30,9 @@ public sealed class BalancerControl
 {
     /// <summary>Highest weight accepted (only ratios matter).</summary>
     public const uint MaxWeight = 1_000_000;
+
+    /// <summary>The <see cref="MapReaders"/> id the control plane reads under (above any worker index).</summary>
+    public const int ControlPlaneReader = MapReaders.MaxReaders - 1;
 
     private static readonly MaglevTable s_emptyRing = MaglevTable.Build([], BalancerConstants.RingSize);
 
@@ -604,12 +608,23 @@ public sealed class BalancerControl
         foreach (var (key, value) in _maps.ReadFlows())
         {
             if ((purgeAll || realIndices!.Contains(value.RealIndex)) && key.Destination.Equals(state.Id.Address)
-                && key.Proto == state.Id.Protocol && (state.Id.Port == 0 || key.DestinationPort == state.Id.Port)
-                && (purgeAll || (_maps.TryGetFlow(in key, out var now) && realIndices!.Contains(now.RealIndex))))
+                && key.Proto == state.Id.Protocol && (state.Id.Port == 0 || key.DestinationPort == state.Id.Port))
             {
-                // Re-read just before deleting: a SYN may have re-pinned the flow since the walk read it
-                // (a narrow window remains: maps have no compare-and-delete, in the kernel either).
-                _maps.DeleteFlow(in key);
+                // Re-read just before deleting (a SYN may have re-pinned the flow since the walk read it; a
+                // narrow window remains: maps have no compare-and-delete, in the kernel either), inside a
+                // read-side section so the element read cannot be recycled for another key meanwhile.
+                MapReaders.Enter(ControlPlaneReader);
+                try
+                {
+                    if (purgeAll || (_maps.TryGetFlow(in key, out var now) && realIndices!.Contains(now.RealIndex)))
+                    {
+                        _maps.DeleteFlow(in key);
+                    }
+                }
+                finally
+                {
+                    MapReaders.Exit(ControlPlaneReader);
+                }
             }
         }
     }

@@ -58,6 +58,7 @@ public sealed class BalancerInstanceConcurrencyTests
         var pinned = new uint[TrackedFlows];
         var pinnedGeneration = new int[TrackedFlows];
         var ports = new ushort[TrackedFlows];
+        var generations = new int[16];
         control.Start();
         var random = new Random(3);
         while ((Volatile.Read(ref done) == 0 || packets < 20_000) && failure is null)
@@ -70,7 +71,14 @@ public sealed class BalancerInstanceConcurrencyTests
             }
 
             RawFrames.Tcp4(frame, 0xc6336400u + (uint)flow, Vip, ports[flow], 80, syn);
-            var generationBefore = pinned[flow] == 0 ? 0 : Volatile.Read(ref removals[pinned[flow] & 0xff]);
+            // Generations as they were before the run: a real picked while its removal is in flight must
+            // count as removed if the purge then deletes the new entry.
+            for (var r = 0; r < generations.Length; r++)
+            {
+                generations[r] = Volatile.Read(ref removals[r]);
+            }
+
+            var generationBefore = generations[pinned[flow] & 0xff];
             MapReaders.Enter(0);
             var result = runner.Run(frame);
             var real = RawFrames.OuterDestinationV4(runner.Buffer.Data);
@@ -86,7 +94,7 @@ public sealed class BalancerInstanceConcurrencyTests
             if (syn)
             {
                 pinned[flow] = real;
-                pinnedGeneration[flow] = Volatile.Read(ref removals[real & 0xff]);
+                pinnedGeneration[flow] = generations[real & 0xff];
             }
             else if (real == pinned[flow])
             {
@@ -102,7 +110,7 @@ public sealed class BalancerInstanceConcurrencyTests
 
                 moved++;
                 pinned[flow] = real;
-                pinnedGeneration[flow] = Volatile.Read(ref removals[real & 0xff]);
+                pinnedGeneration[flow] = generations[real & 0xff];
             }
         }
 
@@ -111,7 +119,7 @@ public sealed class BalancerInstanceConcurrencyTests
         Assert.True(failure is null, failure);
         Assert.Null(controlError);
         // Known issue (reported to the maps owner): while the control plane deletes flows of a removed real,
-        // a few established packets of OTHER flows (6..23 of ~270k, no evictions) miss their entry and are
+        // a few established packets of OTHER flows (4..28 of ~250k, no evictions; also with the control plane's reads inside a MapReaders section) miss their entry and are
         // re-picked. Without concurrent deletes the count is 0, and single-threaded the purge is exact
         // (Removing_a_real_deletes_exactly_the_flows_pinned_to_it): a lock-free lookup apparently misses a
         // present key while another key of its shard is deleted. Bounded here (<= 0.5%), not hidden.
