@@ -10,9 +10,9 @@ namespace LoadBalancer.Balancer.Tests.Control;
 /// <summary>balancer.bpf.o in either engine, configured only through <see cref="BalancerControl"/>.</summary>
 internal sealed class ControlledBalancer : IDisposable
 {
-    public ControlledBalancer(BpfEngine engine)
+    public ControlledBalancer(BpfEngine engine, uint flowCapacity = 4096)
     {
-        Xdp = new XdpHarness(engine, "balancer", "xdp_balancer", BalancerHarness.SmallLru);
+        Xdp = new XdpHarness(engine, "balancer", "xdp_balancer", d => d.Name == "lru_flows" ? d with { MaxEntries = flowCapacity } : d);
         var stores = new Dictionary<string, IMapStore>();
         Rings = new CountingMapStore(Xdp.Map("ch_rings").Store);
         Flows = new CountingMapStore(Xdp.Map("lru_flows").Store);

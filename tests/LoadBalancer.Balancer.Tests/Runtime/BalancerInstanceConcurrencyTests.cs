@@ -1,7 +1,8 @@
 using System.Net;
 using LoadBalancer.Balancer.Bpf;
 using LoadBalancer.Balancer.Control;
-using LoadBalancer.Balancer.Runtime;
+using LoadBalancer.Balancer.Tests.Bpf;
+using LoadBalancer.Balancer.Tests.Control;
 using LoadBalancer.Dataplane.Xdp;
 using LoadBalancer.Ebpf.Maps;
 
@@ -15,15 +16,18 @@ namespace LoadBalancer.Balancer.Tests.Runtime;
 public sealed class BalancerInstanceConcurrencyTests
 {
     private const int Changes = 1000;
+    private const int KernelChanges = 150; // each change is thousands of bpf(2) calls; the kernel variant is the cross-check
     private const int TrackedFlows = 256;
     private static readonly IPAddress Vip = IPAddress.Parse("10.0.0.10");
     private static readonly IPAddress Anchor = IPAddress.Parse("192.168.0.1");
     private static readonly IPAddress[] Pool = [.. Enumerable.Range(2, 12).Select(i => IPAddress.Parse($"192.168.0.{i}"))];
 
-    [Fact]
-    public void Packets_keep_valid_verdicts_and_sticky_reals_while_1000_random_changes_are_applied()
+    [Theory]
+    [InlineData(BpfEngine.Interpreter)]
+    [InlineData(BpfEngine.Kernel)]
+    public void Packets_keep_valid_verdicts_and_sticky_reals_while_1000_random_changes_are_applied(BpfEngine engine)
     {
-        using var lb = new BalancerInstance(new BalancerInstanceOptions { FlowCapacity = 65536 });
+        using var lb = new ControlledBalancer(engine, engine == BpfEngine.Kernel ? 4_000_000u : 65536u);
         var vip = VipId.ForTcp(Vip, 80);
         lb.Control.AddVip(vip, VipFlags.None, [new RealWeight(Anchor), new RealWeight(Pool[0]), new RealWeight(Pool[1])]);
         var removals = new int[256]; // by last address byte: bumped before and after a real is removed from the VIP
@@ -37,7 +41,7 @@ public sealed class BalancerInstanceConcurrencyTests
         {
             try
             {
-                Mutate(lb.Control, vip, removals, () => Volatile.Read(ref stop) != 0);
+                Mutate(lb.Control, vip, removals, () => Volatile.Read(ref stop) != 0, engine == BpfEngine.Kernel ? KernelChanges : Changes);
             }
             catch (Exception e)
             {
@@ -53,7 +57,6 @@ public sealed class BalancerInstanceConcurrencyTests
         var moved = 0;
         var unexplained = 0;
         var kept = 0;
-        using var runner = lb.CreateRunner();
         var frame = new byte[54];
         var pinned = new uint[TrackedFlows];
         var pinnedGeneration = new int[TrackedFlows];
@@ -64,7 +67,7 @@ public sealed class BalancerInstanceConcurrencyTests
         while ((Volatile.Read(ref done) == 0 || packets < 20_000) && failure is null)
         {
             var flow = random.Next(TrackedFlows);
-            var syn = pinned[flow] == 0 || random.Next(50) == 0;
+            var syn = pinned[flow] == 0 || (packets < 300_000 && random.Next(50) == 0); // bounded key count: no LRU eviction
             if (syn)
             {
                 ports[flow] = (ushort)random.Next(1024, 65536); // a new connection: new 5-tuple
@@ -79,15 +82,13 @@ public sealed class BalancerInstanceConcurrencyTests
             }
 
             var generationBefore = generations[pinned[flow] & 0xff];
-            MapReaders.Enter(0);
-            var result = runner.Run(frame);
-            var real = RawFrames.OuterDestinationV4(runner.Buffer.Data);
-            MapReaders.Exit(0);
+            var (action, output) = lb.Run(frame);
+            var real = output.Length >= 34 ? RawFrames.OuterDestinationV4(output) : 0;
             packets++;
 
-            if (result.Faulted || result.Action != XdpAction.Tx || !valid.Contains(real))
+            if (action != 3 || !valid.Contains(real))
             {
-                failure = $"packet {packets}: {result}, outer destination {new IPAddress(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(real)))}";
+                failure = $"packet {packets}: action {action}, outer destination {new IPAddress(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(real)))}";
                 break;
             }
 
@@ -118,13 +119,11 @@ public sealed class BalancerInstanceConcurrencyTests
         control.Join();
         Assert.True(failure is null, failure);
         Assert.Null(controlError);
-        // Known issue (reported to the maps owner): while the control plane deletes flows of a removed real,
-        // a few established packets of OTHER flows (4..28 of ~250k, no evictions; also with the control plane's reads inside a MapReaders section) miss their entry and are
-        // re-picked. Without concurrent deletes the count is 0, and single-threaded the purge is exact
-        // (Removing_a_real_deletes_exactly_the_flows_pinned_to_it): a lock-free lookup apparently misses a
-        // present key while another key of its shard is deleted. Bounded here (<= 0.5%), not hidden.
-        var lru = (LoadBalancer.Ebpf.Maps.HashMap)lb.Loaded.GetMap("lru_flows");
-        Assert.Equal(0, lru.Evictions);
+        // Known, not yet explained: a few established packets (kernel: 54 of 18.9M, runtime: 3..28 of ~250k,
+        // i.e. 0.5..3% of the legitimate moves) are re-picked although their real was not removed; both
+        // engines show it (so it is not the runtime's map), never without concurrent removals, and the
+        // purge is exact single-threaded (Removing_a_real_deletes_exactly_the_flows_pinned_to_it). Suspect:
+        // a purge racing a re-pin, or this test's bookkeeping. Bounded here (<= 0.5% of kept), not hidden.
         Assert.True(unexplained * 200 <= kept, $"{unexplained} established packets moved without a removal of their real ({kept} kept)");
         Assert.True(kept > 1000, $"only {kept} established packets kept their real ({moved} moved, {packets} packets)");
         var stats = lb.Control.ReadStats();
@@ -132,11 +131,11 @@ public sealed class BalancerInstanceConcurrencyTests
         Assert.False(stats.Drops.ContainsKey(DropReason.NoReal));
     }
 
-    private static void Mutate(BalancerControl control, VipId vip, int[] removals, Func<bool> stop)
+    private static void Mutate(BalancerControl control, VipId vip, int[] removals, Func<bool> stop, int changes)
     {
         var random = new Random(5);
         var others = new List<VipId>();
-        for (var i = 0; i < Changes && !stop(); i++)
+        for (var i = 0; i < changes && !stop(); i++)
         {
             var current = control.Snapshot().Vips.Single(v => v.Id == vip).Reals;
             var candidate = Pool[random.Next(Pool.Length)];
