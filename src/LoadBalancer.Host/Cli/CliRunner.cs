@@ -29,7 +29,7 @@ internal static class CliRunner
         {
             return body();
         }
-        catch (Exception ex) when (ex is EbpfException or IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or KeyNotFoundException)
+        catch (Exception ex) when (ex is EbpfException or Balancer.Configuration.ConfigException or Balancer.Control.BalancerException or IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or KeyNotFoundException)
         {
             CliOutput.Error(parse.GetValue(Verbose) ? ex.ToString() : ex.Message);
             return InputError;

@@ -15,6 +15,7 @@ public static class LbCommandLine
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         return root;
     }
 }

@@ -5,8 +5,11 @@ using static LoadBalancer.Balancer.Tests.Bpf.Frames;
 
 namespace LoadBalancer.Balancer.Tests.Bpf;
 
-public sealed class BalancerFlowTableTests
+public class BalancerFlowTableTests
 {
+    /// <summary>The engine the fixtures run in; the OnRuntime subclass runs every fixture in the project's runtime.</summary>
+    protected virtual BpfEngine Engine => BpfEngine.Kernel;
+
     private static readonly IPAddress Vip4 = Ip("10.0.0.60");
     private static readonly IPAddress Vip6 = Ip("2001:db8::60");
     private static readonly IPAddress Client4 = Ip("198.51.100.60");
@@ -17,7 +20,7 @@ public sealed class BalancerFlowTableTests
     [Fact]
     public void Ipv6_udp_flow_follows_an_lru_entry_written_with_the_documented_key_layout()
     {
-        using var s = new Scenario(Vip6, 53, 17, 0, Reals6);
+        using var s = new Scenario(Engine, Vip6, 53, 17, 0, Reals6);
         var flow = FlowKey(Client6, Vip6, 5300, 53, 17);
         var other = s.Pick(flow) % 3 + 1;
         s.Lb.SetLru(flow, other);
@@ -32,7 +35,7 @@ public sealed class BalancerFlowTableTests
     [Fact]
     public void Lru_entry_naming_real_zero_counts_as_a_miss_and_is_replaced()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var flow = FlowKey(Client4, Vip4, 40100, 80, 6);
         s.Lb.SetLru(flow, 0);
         var frame = Tcp(Client4, Vip4, 40100, 80, syn: false, ack: true);
@@ -47,7 +50,7 @@ public sealed class BalancerFlowTableTests
     [Fact]
     public void Syn_ack_is_no_new_flow_and_uses_the_lru_entry()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var flow = FlowKey(Client4, Vip4, 40101, 80, 6);
         var other = s.Pick(flow) % 3 + 1;
         s.Lb.SetLru(flow, other);
@@ -61,7 +64,7 @@ public sealed class BalancerFlowTableTests
     [Fact]
     public void Lru_entry_records_the_pick_and_a_last_seen_time()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var flow = FlowKey(Client4, Vip4, 40102, 80, 6);
 
         s.Lb.Run(Tcp(Client4, Vip4, 40102, 80, syn: true, ack: false));
@@ -81,7 +84,7 @@ public sealed class BalancerFlowTableTests
     public void Hash_src_only_and_dport_only_together_hash_the_source_address_and_the_port()
     {
         const uint flags = VipHashSrcOnly | VipHashDportOnly;
-        using var s = new Scenario(Vip4, 0, 6, flags, Reals4);
+        using var s = new Scenario(Engine, Vip4, 0, 6, flags, Reals4);
         var a = FlowKey(Client4, Vip4, 1111, 80, 6);
         var b = FlowKey(Client4, Vip4, 2222, 80, 6);
         var c = FlowKey(Client4, Vip4, 1111, 81, 6);
@@ -99,7 +102,7 @@ public sealed class BalancerFlowTableTests
     [Fact]
     public void Counters_accumulate_packets_and_received_bytes_per_vip_and_real()
     {
-        using var s = new Scenario(Vip4, 80, 6, VipNoLru, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, VipNoLru, Reals4);
         var small = Tcp(Client4, Vip4, 40103, 80, syn: false, ack: true);
         var large = Tcp(Client4, Vip4, 40103, 80, syn: false, ack: true, data: new byte[500]);
         var real = s.Pick(FlowKey(Client4, Vip4, 40103, 80, 6));
@@ -119,7 +122,7 @@ public sealed class BalancerFlowTableTests
     [Fact]
     public void Gue_encapsulation_keeps_a_vlan_tag()
     {
-        using var s = new Scenario(Vip6, 443, 6, VipGue, Reals6);
+        using var s = new Scenario(Engine, Vip6, 443, 6, VipGue, Reals6);
         var frame = WithVlan(Tcp(Client6, Vip6, 50100, 443, syn: true, ack: false), 7);
         var flow = FlowKey(Client6, Vip6, 50100, 443, 6);
 
@@ -132,7 +135,7 @@ public sealed class BalancerFlowTableTests
     [Fact]
     public void Time_exceeded_about_a_udp_vip_flow_goes_to_the_flows_real()
     {
-        using var s = new Scenario(Vip4, 53, 17, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 53, 17, 0, Reals4);
         var flow = FlowKey(Client4, Vip4, 5301, 53, 17);
         var quoted = new byte[28];
         quoted[0] = 0x45;

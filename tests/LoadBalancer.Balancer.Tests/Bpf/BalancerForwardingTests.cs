@@ -2,12 +2,16 @@ using System.Buffers.Binary;
 using System.Net;
 using static LoadBalancer.Balancer.Tests.Bpf.BalancerHarness;
 using static LoadBalancer.Balancer.Tests.Bpf.BalancerLayout;
+using static LoadBalancer.Balancer.Tests.Bpf.FrameEdits;
 using static LoadBalancer.Balancer.Tests.Bpf.Frames;
 
 namespace LoadBalancer.Balancer.Tests.Bpf;
 
-public sealed class BalancerForwardingTests
+public class BalancerForwardingTests
 {
+    /// <summary>The engine the fixtures run in; the OnRuntime subclass runs every fixture in the project's runtime.</summary>
+    protected virtual BpfEngine Engine => BpfEngine.Kernel;
+
     private static readonly IPAddress Vip4 = Ip("10.0.0.10");
     private static readonly IPAddress Vip6 = Ip("2001:db8::10");
     private static readonly IPAddress Client4 = Ip("198.51.100.7");
@@ -18,7 +22,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Ipv4_tcp_syn_to_a_vip_is_ipip_encapsulated_toward_the_ring_pick()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var frame = Tcp(Client4, Vip4, 40000, 80, syn: true, ack: false);
         var flow = FlowKey(Client4, Vip4, 40000, 80, 6);
         var real = s.Pick(flow);
@@ -44,7 +48,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Established_tcp_packet_follows_its_lru_entry_rather_than_the_ring()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var flow = FlowKey(Client4, Vip4, 40001, 80, 6);
         var other = s.Pick(flow) % 3 + 1;
         s.Lb.SetLru(flow, other);
@@ -63,7 +67,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Syn_always_takes_a_fresh_maglev_pick_and_overwrites_the_lru_entry()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var flow = FlowKey(Client4, Vip4, 40002, 80, 6);
         var pick = s.Pick(flow);
         s.Lb.SetLru(flow, pick % 3 + 1);
@@ -80,7 +84,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Established_packet_without_lru_entry_takes_the_ring_pick_and_inserts_it()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var flow = FlowKey(Client4, Vip4, 40003, 80, 6);
         var frame = Tcp(Client4, Vip4, 40003, 80, syn: false, ack: true);
 
@@ -100,7 +104,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Ipv6_tcp_syn_to_an_ipv6_vip_is_ipv6_in_ipv6_encapsulated()
     {
-        using var s = new Scenario(Vip6, 443, 6, 0, Reals6);
+        using var s = new Scenario(Engine, Vip6, 443, 6, 0, Reals6);
         var frame = Tcp(Client6, Vip6, 50000, 443, syn: true, ack: false);
         var flow = FlowKey(Client6, Vip6, 50000, 443, 6);
 
@@ -115,7 +119,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Ipv4_vip_with_ipv6_reals_is_ipv4_in_ipv6_encapsulated()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals6);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals6);
         var frame = Tcp(Client4, Vip4, 40004, 80, syn: true, ack: false);
         var flow = FlowKey(Client4, Vip4, 40004, 80, 6);
 
@@ -130,7 +134,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Ipv6_vip_with_ipv4_reals_is_ipv6_in_ipv4_encapsulated()
     {
-        using var s = new Scenario(Vip6, 443, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip6, 443, 6, 0, Reals4);
         var frame = Tcp(Client6, Vip6, 50001, 443, syn: true, ack: false);
         var flow = FlowKey(Client6, Vip6, 50001, 443, 6);
 
@@ -145,7 +149,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Udp_datagram_is_encapsulated_and_remembered_in_the_lru()
     {
-        using var s = new Scenario(Vip4, 53, 17, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 53, 17, 0, Reals4);
         var frame = Udp(Client4, Vip4, 33333, 53);
         var flow = FlowKey(Client4, Vip4, 33333, 53, 17);
 
@@ -166,7 +170,7 @@ public sealed class BalancerForwardingTests
     {
         var baseReal = Ip(realBase);
         var reals = Enumerable.Range(0, 3).Select(i => Offset(baseReal, i)).ToArray();
-        using var s = new Scenario(Ip(vip), 80, 6, VipGue, reals);
+        using var s = new Scenario(Engine, Ip(vip), 80, 6, VipGue, reals);
         var frame = Tcp(Ip(client), Ip(vip), 41000, 80, syn: true, ack: false);
         var flow = FlowKey(Ip(client), Ip(vip), 41000, 80, 6);
 
@@ -182,7 +186,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Gue_destination_port_comes_from_lb_config()
     {
-        using var s = new Scenario(Vip4, 80, 6, VipGue, Reals4, guePort: 7777);
+        using var s = new Scenario(Engine, Vip4, 80, 6, VipGue, Reals4, guePort: 7777);
         var frame = Tcp(Client4, Vip4, 41001, 80, syn: true, ack: false);
         var flow = FlowKey(Client4, Vip4, 41001, 80, 6);
 
@@ -195,7 +199,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Any_port_vip_matches_a_port_without_an_exact_entry()
     {
-        using var s = new Scenario(Vip4, 0, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 0, 6, 0, Reals4);
         var frame = Tcp(Client4, Vip4, 40005, 8443, syn: true, ack: false);
         var flow = FlowKey(Client4, Vip4, 40005, 8443, 6);
 
@@ -208,7 +212,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Exact_port_vip_wins_over_the_any_port_vip_of_the_same_address()
     {
-        using var s = new Scenario(Vip4, 0, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 0, 6, 0, Reals4);
         s.Lb.AddVip(Vip4, 80, 6, 0, 2);
         s.Lb.FillRing(2, [3]);
         var frame = Tcp(Client4, Vip4, 40006, 80, syn: true, ack: false);
@@ -225,7 +229,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Traffic_to_an_address_that_is_no_vip_passes_unchanged()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var frame = Tcp(Client4, Ip("10.0.0.11"), 40007, 80, syn: true, ack: false);
 
         var (action, output) = s.Lb.Run(frame);
@@ -238,7 +242,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Traffic_to_a_vip_address_on_another_port_passes()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var frame = Tcp(Client4, Vip4, 40008, 22, syn: true, ack: false);
 
         var (action, output) = s.Lb.Run(frame);
@@ -250,7 +254,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Non_ip_frame_passes_unchanged()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var arp = new byte[42];
         LbMac.GetAddressBytes().CopyTo(arp, 0);
         ClientMac.GetAddressBytes().CopyTo(arp, 6);
@@ -266,7 +270,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Vlan_tagged_packet_is_encapsulated_with_its_tag_kept()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var frame = WithVlan(Tcp(Client4, Vip4, 40009, 80, syn: true, ack: false), 0x2064);
         var flow = FlowKey(Client4, Vip4, 40009, 80, 6);
 
@@ -281,7 +285,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Ring_slot_without_a_real_drops_the_packet_and_counts_it()
     {
-        using var lb = new BalancerHarness();
+        using var lb = new BalancerHarness(Engine);
         lb.AddVip(Vip4, 80, 6, 0, 5);
         var frame = Tcp(Client4, Vip4, 40010, 80, syn: true, ack: false);
 
@@ -302,7 +306,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Vip_index_beyond_max_vips_is_dropped_as_bad_config()
     {
-        using var lb = new BalancerHarness();
+        using var lb = new BalancerHarness(Engine);
         lb.AddVip(Vip4, 80, 6, 0, MaxVips);
         var frame = Tcp(Client4, Vip4, 40011, 80, syn: true, ack: false);
 
@@ -315,7 +319,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Ipv4_header_with_options_is_balanced_and_forwarded_with_its_options()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var plain = Tcp(Client4, Vip4, 40012, 80, syn: true, ack: false);
         var frame = WithIpv4Options(plain, [1, 1, 1, 0]); // NOP NOP NOP EOL
         var flow = FlowKey(Client4, Vip4, 40012, 80, 6);
@@ -329,7 +333,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Ipv6_extension_headers_are_skipped_to_reach_the_ports()
     {
-        using var s = new Scenario(Vip6, 443, 6, 0, Reals6);
+        using var s = new Scenario(Engine, Vip6, 443, 6, 0, Reals6);
         var plain = Tcp(Client6, Vip6, 50002, 443, syn: true, ack: false);
         var frame = WithIpv6Extensions(plain, [0, 60, 43]);
         var flow = FlowKey(Client6, Vip6, 50002, 443, 6);
@@ -343,7 +347,7 @@ public sealed class BalancerForwardingTests
     [Fact]
     public void Flows_from_many_clients_reach_every_real_each_as_the_hash_predicts()
     {
-        using var s = new Scenario(Vip4, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Vip4, 80, 6, 0, Reals4);
         var seen = new HashSet<uint>();
         for (ushort port = 1000; port < 1030; port++)
         {
@@ -363,43 +367,5 @@ public sealed class BalancerForwardingTests
         var bytes = address.GetAddressBytes();
         bytes[^1] += (byte)add;
         return new IPAddress(bytes);
-    }
-
-    /// <summary>Adds IPv4 options to a frame's IPv4 header, fixing IHL, total length and checksum.</summary>
-    internal static byte[] WithIpv4Options(byte[] frame, byte[] options)
-    {
-        var result = new byte[frame.Length + options.Length];
-        frame.AsSpan(0, 34).CopyTo(result);
-        options.CopyTo(result, 34);
-        frame.AsSpan(34).CopyTo(result.AsSpan(34 + options.Length));
-        result[14] = (byte)(0x40 | ((20 + options.Length) / 4));
-        BinaryPrimitives.WriteUInt16BigEndian(result.AsSpan(16), (ushort)(result.Length - 14));
-        result[24] = result[25] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(result.AsSpan(24), Checksum.Compute(result.AsSpan(14, 20 + options.Length)));
-        return result;
-    }
-
-    /// <summary>Inserts 8-byte IPv6 extension headers of the given types before the transport header.</summary>
-    internal static byte[] WithIpv6Extensions(byte[] frame, byte[] types)
-    {
-        var transport = frame[6 + 14];
-        var ext = new byte[types.Length * 8];
-        for (var i = 0; i < types.Length; i++)
-        {
-            ext[i * 8] = i + 1 < types.Length ? types[i + 1] : transport;
-            ext[i * 8 + 1] = 0;
-            if (types[i] == 43)
-            {
-                ext[i * 8 + 2] = 4; // routing type 4 (SRH) with segments left 0: ignorable
-            }
-        }
-
-        var result = new byte[frame.Length + ext.Length];
-        frame.AsSpan(0, 54).CopyTo(result);
-        ext.CopyTo(result, 54);
-        frame.AsSpan(54).CopyTo(result.AsSpan(54 + ext.Length));
-        result[14 + 6] = types[0];
-        BinaryPrimitives.WriteUInt16BigEndian(result.AsSpan(18), (ushort)(result.Length - 54));
-        return result;
     }
 }

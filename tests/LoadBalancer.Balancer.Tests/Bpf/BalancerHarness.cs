@@ -6,7 +6,7 @@ using static LoadBalancer.Balancer.Tests.Bpf.BalancerLayout;
 namespace LoadBalancer.Balancer.Tests.Bpf;
 
 /// <summary>
-/// balancer.bpf.o in the kernel with its maps: a gateway MAC, outer source prefixes 172.16.0.0
+/// balancer.bpf.o in either engine with its maps: a gateway MAC, outer source prefixes 172.16.0.0
 /// (16 hash bits) and fc00:1:: (32 hash bits), and helpers to add VIPs, reals and simple rings.
 /// The LRU is created with 4096 entries instead of a million (the program does not depend on it).
 /// </summary>
@@ -23,9 +23,9 @@ internal sealed class BalancerHarness : IDisposable
     public const byte SourceV4Bits = 16;
     public const byte SourceV6Bits = 32;
 
-    public BalancerHarness(ushort guePort = 0)
+    public BalancerHarness(BpfEngine engine, ushort guePort = 0)
     {
-        Xdp = new XdpHarness("balancer", "xdp_balancer", SmallLru);
+        Xdp = new XdpHarness(engine, "balancer", "xdp_balancer", SmallLru);
         GuePort = guePort == 0 ? (ushort)6080 : guePort;
         Xdp.SetArray("lb_config", 0, Config(GatewayMac, guePort, SourceV4Prefix, SourceV6Prefix, SourceV4Bits, SourceV6Bits));
     }
@@ -77,6 +77,6 @@ internal sealed class BalancerHarness : IDisposable
 
     public void Dispose() => Xdp.Dispose();
 
-    private static MapDefinition SmallLru(MapDefinition definition) =>
+    internal static MapDefinition SmallLru(MapDefinition definition) =>
         definition.Name == "lru_flows" ? definition with { MaxEntries = 4096 } : definition;
 }

@@ -6,8 +6,11 @@ using static LoadBalancer.Balancer.Tests.Bpf.Frames;
 
 namespace LoadBalancer.Balancer.Tests.Bpf;
 
-public sealed class BalancerIcmpTests
+public class BalancerIcmpTests
 {
+    /// <summary>The engine the fixtures run in; the OnRuntime subclass runs every fixture in the project's runtime.</summary>
+    protected virtual BpfEngine Engine => BpfEngine.Kernel;
+
     private static readonly IPAddress[] Reals4 = [Ip("192.168.3.1"), Ip("192.168.3.2"), Ip("192.168.3.3")];
 
     [Theory]
@@ -15,7 +18,7 @@ public sealed class BalancerIcmpTests
     [InlineData("2001:db8::30", "2001:db8:ffff::20")]
     public void Echo_request_to_a_vip_is_answered_in_place(string vip, string client)
     {
-        using var s = new Scenario(Ip(vip), 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Ip(vip), 80, 6, 0, Reals4);
         var icmpProto = IsV6(Ip(vip)) ? (byte)58 : (byte)1;
         s.Lb.AddVip(Ip(vip), 0, icmpProto, 0, 1);
         var frame = EchoRequest(Ip(client), Ip(vip));
@@ -40,7 +43,7 @@ public sealed class BalancerIcmpTests
     [InlineData("2001:db8::31", "2001:db8:ffff::20")]
     public void Echo_request_to_an_address_without_an_icmp_vip_entry_passes(string vip, string client)
     {
-        using var s = new Scenario(Ip(vip), 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Ip(vip), 80, 6, 0, Reals4);
         var frame = EchoRequest(Ip(client), Ip(vip));
 
         var (action, output) = s.Lb.Run(frame);
@@ -54,7 +57,7 @@ public sealed class BalancerIcmpTests
     [InlineData("2001:db8::32", "2001:db8:ffff::21", "2001:db8:eeee::1")]
     public void Packet_too_big_about_a_vip_flow_goes_to_the_real_that_owns_the_flow(string vip, string client, string router)
     {
-        using var s = new Scenario(Ip(vip), 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Ip(vip), 80, 6, 0, Reals4);
         var frame = PacketTooBig(Ip(router), Ip(vip), 80, Ip(client), 40000);
         var flow = FlowKey(Ip(client), Ip(vip), 40000, 80, 6);
         var (_, synOutput) = s.Lb.Run(Tcp(Ip(client), Ip(vip), 40000, 80, syn: true, ack: false));
@@ -74,7 +77,7 @@ public sealed class BalancerIcmpTests
     {
         var vip = Ip("10.0.0.33");
         var client = Ip("198.51.100.22");
-        using var s = new Scenario(vip, 443, 6, 0, Reals4);
+        using var s = new Scenario(Engine, vip, 443, 6, 0, Reals4);
         var flow = FlowKey(client, vip, 40001, 443, 6);
         var owner = s.Pick(flow) % 3 + 1;
         s.Lb.SetLru(flow, owner);
@@ -90,7 +93,7 @@ public sealed class BalancerIcmpTests
     [Fact]
     public void Icmp_error_quoting_a_packet_of_no_vip_passes()
     {
-        using var s = new Scenario(Ip("10.0.0.34"), 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, Ip("10.0.0.34"), 80, 6, 0, Reals4);
         var frame = PacketTooBig(Ip("203.0.113.254"), Ip("10.0.0.99"), 80, Ip("198.51.100.1"), 40002);
 
         var (action, output) = s.Lb.Run(frame);
@@ -103,7 +106,7 @@ public sealed class BalancerIcmpTests
     public void Neighbor_solicitation_passes_to_the_kernel()
     {
         var vip = Ip("2001:db8::35");
-        using var s = new Scenario(vip, 80, 6, 0, Reals4);
+        using var s = new Scenario(Engine, vip, 80, 6, 0, Reals4);
         var frame = Icmp(Ip("fe80::1"), Ip("ff02::1:ff00:35"), 135, 0, new byte[20]);
 
         var (action, output) = s.Lb.Run(frame);

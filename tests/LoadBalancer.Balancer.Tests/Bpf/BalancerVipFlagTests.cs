@@ -1,12 +1,16 @@
 using System.Net;
 using static LoadBalancer.Balancer.Tests.Bpf.BalancerHarness;
 using static LoadBalancer.Balancer.Tests.Bpf.BalancerLayout;
+using static LoadBalancer.Balancer.Tests.Bpf.FrameEdits;
 using static LoadBalancer.Balancer.Tests.Bpf.Frames;
 
 namespace LoadBalancer.Balancer.Tests.Bpf;
 
-public sealed class BalancerVipFlagTests
+public class BalancerVipFlagTests
 {
+    /// <summary>The engine the fixtures run in; the OnRuntime subclass runs every fixture in the project's runtime.</summary>
+    protected virtual BpfEngine Engine => BpfEngine.Kernel;
+
     private static readonly IPAddress Vip = Ip("10.0.0.20");
     private static readonly IPAddress Client = Ip("198.51.100.9");
     private static readonly IPAddress[] Reals = [Ip("192.168.2.1"), Ip("192.168.2.2"), Ip("192.168.2.3")];
@@ -14,7 +18,7 @@ public sealed class BalancerVipFlagTests
     [Fact]
     public void No_lru_vip_neither_reads_nor_writes_the_flow_table()
     {
-        using var s = new Scenario(Vip, 80, 6, VipNoLru, Reals);
+        using var s = new Scenario(Engine, Vip, 80, 6, VipNoLru, Reals);
         var flow = FlowKey(Client, Vip, 40000, 80, 6);
         var pick = s.Pick(flow);
         var stale = FlowKey(Client, Vip, 40001, 80, 6);
@@ -35,7 +39,7 @@ public sealed class BalancerVipFlagTests
     [Fact]
     public void Hash_src_only_sends_every_port_of_a_client_to_the_same_real()
     {
-        using var s = new Scenario(Vip, 80, 6, VipHashSrcOnly, Reals);
+        using var s = new Scenario(Engine, Vip, 80, 6, VipHashSrcOnly, Reals);
         var first = FlowKey(Client, Vip, 1, 80, 6);
         var expected = s.Pick(first);
         Assert.NotEqual(FlowHashReference.FlowHash(first, 0), FlowHashReference.FlowHash(first, VipHashSrcOnly));
@@ -53,7 +57,7 @@ public sealed class BalancerVipFlagTests
     [Fact]
     public void Hash_dport_only_sends_every_client_of_a_port_to_the_same_real()
     {
-        using var s = new Scenario(Vip, 0, 17, VipHashDportOnly, Reals);
+        using var s = new Scenario(Engine, Vip, 0, 17, VipHashDportOnly, Reals);
         var reference = FlowKey(Ip("203.0.113.1"), Vip, 1, 5000, 17);
         var expected = s.Pick(reference);
 
@@ -70,7 +74,7 @@ public sealed class BalancerVipFlagTests
     [Fact]
     public void Local_vip_passes_the_packet_to_the_kernel_and_counts_it()
     {
-        using var s = new Scenario(Vip, 80, 6, VipLocal, Reals);
+        using var s = new Scenario(Engine, Vip, 80, 6, VipLocal, Reals);
         var frame = Tcp(Client, Vip, 40002, 80, syn: true, ack: false);
 
         var (action, output) = s.Lb.Run(frame);
@@ -91,7 +95,7 @@ public sealed class BalancerVipFlagTests
     [Fact]
     public void Udp_sticky_off_keeps_udp_flows_out_of_the_lru()
     {
-        using var s = new Scenario(Vip, 53, 17, VipUdpStickyOff, Reals);
+        using var s = new Scenario(Engine, Vip, 53, 17, VipUdpStickyOff, Reals);
         var flow = FlowKey(Client, Vip, 5353, 53, 17);
         s.Lb.SetLru(flow, s.Pick(flow) % 3 + 1);
         var frame = Udp(Client, Vip, 5353, 53);
@@ -107,7 +111,7 @@ public sealed class BalancerVipFlagTests
     [Fact]
     public void Udp_sticky_off_leaves_tcp_flows_in_the_lru()
     {
-        using var s = new Scenario(Vip, 0, 6, VipUdpStickyOff, Reals);
+        using var s = new Scenario(Engine, Vip, 0, 6, VipUdpStickyOff, Reals);
         var flow = FlowKey(Client, Vip, 40003, 443, 6);
 
         s.Lb.Run(Tcp(Client, Vip, 40003, 443, syn: false, ack: true));
@@ -120,7 +124,7 @@ public sealed class BalancerVipFlagTests
     [InlineData("handshake")]
     public void Quic_packet_with_a_known_server_id_goes_to_that_real_without_touching_the_lru(string header)
     {
-        using var s = new Scenario(Vip, 443, 17, VipQuic, Reals);
+        using var s = new Scenario(Engine, Vip, 443, 17, VipQuic, Reals);
         var flow = FlowKey(Client, Vip, 50000, 443, 17);
         var target = s.Pick(flow) % 3 + 1;
         s.Lb.Xdp.SetArray("quic_server_ids", 0x1234, BitConverter.GetBytes(target));
@@ -141,7 +145,7 @@ public sealed class BalancerVipFlagTests
     [InlineData("too-short")]
     public void Quic_packet_without_a_routable_server_id_falls_back_to_maglev(string kind)
     {
-        using var s = new Scenario(Vip, 443, 17, VipQuic, Reals);
+        using var s = new Scenario(Engine, Vip, 443, 17, VipQuic, Reals);
         var flow = FlowKey(Client, Vip, 50001, 443, 17);
         s.Lb.Xdp.SetArray("quic_server_ids", 0x1234, BitConverter.GetBytes(s.Pick(flow) % 3 + 1));
         byte[] payload = kind switch
@@ -159,12 +163,4 @@ public sealed class BalancerVipFlagTests
         Assert.Equal(s.Pick(flow), s.Lb.LruReal(flow));
         Assert.Equal(1ul, s.Lb.Stats()[StatsEventBase + EventQuicFallback].Packets);
     }
-
-    /// <summary>Short header: flags 0x40, then the DCID (QUIC-LB octet 0x01, server id, 5 more bytes), then payload.</summary>
-    private static byte[] ShortHeader(ushort serverId) =>
-        [0x40, 0x01, (byte)(serverId >> 8), (byte)serverId, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 1, 2, 3, 4];
-
-    /// <summary>Long header of the given type: version 1, DCID length 8, DCID with the server id at bytes 1..2.</summary>
-    private static byte[] LongHeader(int type, ushort serverId) =>
-        [(byte)(0xc0 | (type << 4)), 0, 0, 0, 1, 8, 0x01, (byte)(serverId >> 8), (byte)serverId, 4, 5, 6, 7, 8, 0, 1, 2, 3];
 }

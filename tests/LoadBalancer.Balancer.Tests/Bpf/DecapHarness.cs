@@ -6,9 +6,9 @@ namespace LoadBalancer.Balancer.Tests.Bpf;
 /// <summary>decap.bpf.o in the kernel, owning the given outer destination addresses.</summary>
 internal sealed class DecapHarness : IDisposable
 {
-    public DecapHarness(IEnumerable<IPAddress> owned, ushort guePort = 0)
+    public DecapHarness(BpfEngine engine, IEnumerable<IPAddress> owned, ushort guePort = 0)
     {
-        Xdp = new XdpHarness("decap", "xdp_decap");
+        Xdp = new XdpHarness(engine, "decap", "xdp_decap");
         foreach (var address in owned)
         {
             Xdp.Map("decap_addrs").Update(DecapKey(address), new byte[4]);

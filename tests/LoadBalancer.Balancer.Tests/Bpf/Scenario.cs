@@ -7,9 +7,9 @@ internal sealed class Scenario : IDisposable
 {
     public static readonly uint[] RealIndices = [1, 2, 3];
 
-    public Scenario(IPAddress vip, ushort port, byte proto, uint flags, IPAddress[] reals, ushort guePort = 0)
+    public Scenario(BpfEngine engine, IPAddress vip, ushort port, byte proto, uint flags, IPAddress[] reals, ushort guePort = 0)
     {
-        Lb = new BalancerHarness(guePort);
+        Lb = new BalancerHarness(engine, guePort);
         Vip = vip;
         Flags = flags;
         Reals = reals;
