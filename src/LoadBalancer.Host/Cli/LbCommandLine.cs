@@ -16,6 +16,7 @@ public static class LbCommandLine
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

@@ -26,14 +26,15 @@ internal static class RunCommand
         var packet = new Option<string[]>("--packet") { Description = "A packet in hex, from the Ethernet header on (spaces and colons allowed); may be repeated." };
         var pcap = new Option<FileInfo?>("--pcap") { Description = "Run every packet of a classic pcap file (tcpdump -w)." };
         var repeat = new Option<int>("--repeat", "-r") { Description = "Run each packet N times (fresh copy each time) and report the mean time per run.", DefaultValueFactory = _ => 1 };
-        var engine = new Option<string>("--engine", "-e") { Description = $"Execution engine: {string.Join(", ", ProgramEngines.Names)}.", DefaultValueFactory = _ => InterpreterEngine.EngineName };
+        var engine = new Option<string>("--engine", "-e") { Description = $"Execution engine: {string.Join(", ", ProgramEngines.Names)}, {KernelRunner.EngineName} (the Linux kernel through BPF_PROG_TEST_RUN; needs root).", DefaultValueFactory = _ => InterpreterEngine.EngineName };
+        var compare = new Option<bool>("--compare") { Description = "Run each packet with our engine (--engine, default jit) and in the kernel and print per packet 'same' or the difference; exit code 1 when any differs." };
         var writePcap = new Option<FileInfo?>("--write-pcap", "-w") { Description = "Write the resulting packets that are not dropped (PASS, TX, REDIRECT) to a pcap file." };
         var ifindex = new Option<uint>("--ingress-ifindex") { Description = "xdp_md.ingress_ifindex the program sees (default 0)." };
         var queue = new Option<uint>("--rx-queue") { Description = "xdp_md.rx_queue_index the program sees (default 0)." };
         var output = OutputFormatOption.Create();
-        var command = new Command("run", "Run an XDP program of an object file on packets and print each verdict and resulting packet.\n\nExamples:\n  lb run parser.bpf.o --packet 0200000000020200000000010800450000...\n  lb run balancer.bpf.o --program xdp_balancer --pcap in.pcap --write-pcap out.pcap")
+        var command = new Command("run", "Run an XDP program of an object file on packets and print each verdict and resulting packet.\n\nExamples:\n  lb run parser.bpf.o --packet 0200000000020200000000010800450000...\n  lb run balancer.bpf.o --program xdp_balancer --pcap in.pcap --write-pcap out.pcap\n  lb run parser.bpf.o --pcap in.pcap --compare")
         {
-            input, program, section, packet, pcap, repeat, engine, writePcap, ifindex, queue, output,
+            input, program, section, packet, pcap, repeat, engine, compare, writePcap, ifindex, queue, output,
         };
         command.SetAction(parse => CliRunner.Run(parse, () =>
         {
@@ -46,6 +47,27 @@ internal static class RunCommand
 
             var file = parse.GetRequiredValue(input);
             var obj = ObjectLoader.LoadFile(file.FullName);
+            var engineName = parse.GetValue(engine)!;
+            if (parse.GetValue(compare))
+            {
+                var ours = parse.GetResult(engine) is { Implicit: false } ? engineName : JitEngine.EngineName;
+                return Compare(obj, SelectProgram(obj, parse.GetValue(program), parse.GetValue(section)), ours, packets, parse.GetValue(ifindex), parse.GetValue(queue));
+            }
+
+            if (KernelRunner.IsKernel(engineName))
+            {
+                var kernelProgram = SelectProgram(obj, parse.GetValue(program), parse.GetValue(section));
+                using var kernel = new KernelRunner(obj, kernelProgram, parse.GetValue(ifindex), parse.GetValue(queue));
+                var kernelOutcomes = RunKernel(kernel, packets, count);
+                if (parse.GetValue(writePcap) is { } kernelTarget)
+                {
+                    WritePcap(kernelTarget, kernelOutcomes);
+                }
+
+                CliOutput.Line(parse.GetValue(output) == OutputFormat.Json ? Json(kernelProgram, KernelRunner.EngineName, count, kernelOutcomes) : Table(kernelProgram, KernelRunner.EngineName, count, kernelOutcomes));
+                return 0;
+            }
+
             using var loaded = new LoadedObject(obj, new LoadedObjectOptions { Helpers = XdpHelpers.CreateTable() });
             var name = SelectProgram(obj, parse.GetValue(program), parse.GetValue(section));
             using var runner = XdpProgramRunner.Create(loaded, name, ProgramEngines.Get(parse.GetValue(engine)!));
@@ -97,7 +119,8 @@ internal static class RunCommand
         return packets;
     }
 
-    private static string SelectProgram(BpfObject obj, string? program, string? section)
+    /// <summary>The program to run: <paramref name="program"/>, the first of <paramref name="section"/>, or the first XDP program.</summary>
+    internal static string SelectProgram(BpfObject obj, string? program, string? section)
     {
         if (program is not null && section is not null)
         {
@@ -145,6 +168,94 @@ internal static class RunCommand
         }
 
         return outcomes;
+    }
+
+    private static List<Outcome> RunKernel(KernelRunner kernel, List<byte[]> packets, int repeat)
+    {
+        var outcomes = new List<Outcome>(packets.Count);
+        foreach (var packet in packets)
+        {
+            if (packet.Length < 14)
+            {
+                outcomes.Add(new Outcome(packet, default, [], 0, $"{packet.Length} bytes is shorter than the 14-byte Ethernet header BPF_PROG_TEST_RUN needs; skipped"));
+                continue;
+            }
+
+            (XdpResult Result, byte[] Output, uint DurationNs) run = default;
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < repeat; i++)
+            {
+                run = kernel.Run(packet);
+            }
+
+            watch.Stop();
+            outcomes.Add(new Outcome(packet, run.Result, run.Output ?? [], watch.Elapsed.TotalNanoseconds / repeat, null));
+        }
+
+        return outcomes;
+    }
+
+    private static int Compare(BpfObject obj, string name, string engineName, List<byte[]> packets, uint ifindex, uint queue)
+    {
+        if (KernelRunner.IsKernel(engineName))
+        {
+            throw new ArgumentException("--compare runs one of our engines against the kernel; give --engine jit or interpreter (or leave it out for jit).");
+        }
+
+        KernelRunner.ThrowIfUnavailable();
+        using var loaded = new LoadedObject(obj, new LoadedObjectOptions { Helpers = XdpHelpers.CreateTable() });
+        using var runner = XdpProgramRunner.Create(loaded, name, ProgramEngines.Get(engineName));
+        runner.Buffer.IngressIfindex = ifindex;
+        runner.Buffer.RxQueueIndex = queue;
+        var ours = Run(runner, packets, 1);
+        using var kernel = new KernelRunner(obj, name, ifindex, queue);
+        var theirs = RunKernel(kernel, packets, 1);
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"program {runner.Program.Name}, {runner.Engine.Name} vs kernel, {packets.Count} packet(s)\n\n");
+        var differing = 0;
+        for (var i = 0; i < packets.Count; i++)
+        {
+            var difference = Difference(ours[i], theirs[i]);
+            if (difference is not null)
+            {
+                differing++;
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"#{i}  {difference ?? "same"}\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"\n{packets.Count - differing} same, {differing} different");
+        CliOutput.Line(text.ToString());
+        return differing == 0 ? 0 : CliRunner.InputError;
+    }
+
+    private static string? Difference(Outcome ours, Outcome kernel)
+    {
+        if (ours.Error is not null || kernel.Error is not null)
+        {
+            return ours.Error is not null && kernel.Error is not null ? null : $"not comparable: {ours.Error ?? kernel.Error}";
+        }
+
+        var a = ours.Output.AsSpan(ours.Result.MetadataLength);
+        var b = kernel.Output.AsSpan();
+        var parts = new List<string>();
+        if (ours.Result.Action != kernel.Result.Action || ours.Result.ReturnValue != kernel.Result.ReturnValue)
+        {
+            parts.Add($"action {ActionName(ours.Result.Action)} (r0 {ours.Result.ReturnValue}) vs kernel {ActionName(kernel.Result.Action)} (r0 {kernel.Result.ReturnValue})");
+        }
+
+        if (a.Length != b.Length)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"length {a.Length} vs kernel {b.Length}"));
+        }
+
+        var common = a.CommonPrefixLength(b);
+        if (common < Math.Min(a.Length, b.Length))
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"first differing byte at offset {common}: 0x{a[common]:x2} vs kernel 0x{b[common]:x2}"));
+        }
+
+        return parts.Count == 0 ? null : string.Join("; ", parts);
     }
 
     private static void WritePcap(FileInfo target, List<Outcome> outcomes)

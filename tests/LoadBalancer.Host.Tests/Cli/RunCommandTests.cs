@@ -109,7 +109,7 @@ public sealed class RunCommandTests : IDisposable
     }
 
     /// <summary>Ethernet + IPv4 (10.1.0.1 → 10.2.0.1, checksum left 0) + UDP to <paramref name="port"/> with 4 payload bytes.</summary>
-    private static byte[] UdpFrame(ushort port)
+    internal static byte[] UdpFrame(ushort port)
     {
         var frame = new byte[14 + 20 + 8 + 4];
         byte[] macs = [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1];
