@@ -62,6 +62,21 @@ public sealed class KernelEngineTests : IDisposable
     }
 
     [Fact]
+    public void Compare_flags_a_packet_the_kernel_cannot_run_and_exits_1()
+    {
+        SkipWithoutKernel();
+        var pcap = Capture(RunCommandTests.UdpFrame(80), RunCommandTests.UdpFrame(80).AsSpan(0, 10).ToArray());
+
+        var result = ConsoleCapture.Run("run", TestObjects.PathOf("parser"), "--pcap", pcap, "--compare", "--engine", "interpreter");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("interpreter vs kernel, 2 packet(s)", result.Out);
+        Assert.Contains("#0  same", result.Out);
+        Assert.Contains("#1  not comparable: 10 bytes is shorter than the 14-byte Ethernet header", result.Out);
+        Assert.Contains("1 same, 1 different", result.Out);
+    }
+
+    [Fact]
     public void Compare_with_the_kernel_as_our_engine_is_refused()
     {
         var result = ConsoleCapture.Run("run", TestObjects.PathOf("parser"), "--packet", Convert.ToHexString(RunCommandTests.UdpFrame(80)), "--compare", "--engine", "kernel");
