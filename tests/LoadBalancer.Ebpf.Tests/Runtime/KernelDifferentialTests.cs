@@ -42,7 +42,7 @@ public sealed class KernelDifferentialTests
 
         var bpfObject = TestObjects.Load(objectName);
         using var loaded = new LoadedObject(bpfObject);
-        using IKernelTwin kernel = KernelObject.NeedsFuncInfo(bpfObject.FindProgram(programName)!) ? new LibbpfTwin(objectName) : new KernelObject(bpfObject);
+        using IKernelTwin kernel = KernelObjectTwin.NeedsFuncInfo(bpfObject.FindProgram(programName)!) ? new LibbpfTwin(objectName) : new KernelObjectTwin(bpfObject);
         Arrange(objectName, loaded, kernel);
         using var runner = new XdpRunner(loaded);
         var step = 0;
@@ -83,7 +83,7 @@ public sealed class KernelDifferentialTests
 
         var bpfObject = TestObjects.Load(objectName);
         using var loaded = new LoadedObject(bpfObject);
-        using IKernelTwin kernel = KernelObject.NeedsFuncInfo(bpfObject.FindProgram(programName)!) ? new LibbpfTwin(objectName) : new KernelObject(bpfObject);
+        using IKernelTwin kernel = KernelObjectTwin.NeedsFuncInfo(bpfObject.FindProgram(programName)!) ? new LibbpfTwin(objectName) : new KernelObjectTwin(bpfObject);
         Arrange(objectName, loaded, kernel);
         using var runner = new XdpRunner(loaded);
         var random = new Random(programName.Length * 7919);
@@ -129,7 +129,7 @@ public sealed class KernelDifferentialTests
 
         var bpfObject = TestObjects.Load("helpers");
         using var loaded = new LoadedObject(bpfObject);
-        using var kernel = new KernelObject(bpfObject);
+        using var kernel = new KernelObjectTwin(bpfObject);
         using var runner = new XdpRunner(loaded);
         var random = new Random(1234);
         for (var i = 0; i < 64; i++)
