@@ -9,6 +9,12 @@ internal sealed class CountingMapStore(IMapStore inner) : IMapStore
 
     public int Deletes { get; set; }
 
+    /// <summary>Runs before each update (lets a test interleave dataplane packets into a control-plane change).</summary>
+    public Action? BeforeUpdate { get; set; }
+
+    /// <summary>Runs after each delete (as <see cref="BeforeUpdate"/>).</summary>
+    public Action? AfterDelete { get; set; }
+
     public string Name => inner.Name;
 
     public int KeySize => inner.KeySize;
@@ -28,13 +34,16 @@ internal sealed class CountingMapStore(IMapStore inner) : IMapStore
     public void Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         Updates++;
+        BeforeUpdate?.Invoke();
         inner.Update(key, value);
     }
 
     public bool Delete(ReadOnlySpan<byte> key)
     {
         Deletes++;
-        return inner.Delete(key);
+        var deleted = inner.Delete(key);
+        AfterDelete?.Invoke();
+        return deleted;
     }
 
     public bool TryGetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey) => inner.TryGetNextKey(key, nextKey);
