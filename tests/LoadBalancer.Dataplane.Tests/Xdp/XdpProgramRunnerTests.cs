@@ -9,36 +9,6 @@ namespace LoadBalancer.Dataplane.Tests.Xdp;
 
 public sealed class XdpProgramRunnerTests
 {
-    /// <summary>Drops UDP to port 53, swaps the MACs and transmits TCP, passes everything else.</summary>
-    private const string Classifier = """
-        r0 = 1
-        r2 = *(u32 *)(r1 + 0)
-        r3 = *(u32 *)(r1 + 4)
-        r4 = r2
-        r4 += 38
-        if r4 > r3 goto out
-        r0 = 2
-        r5 = *(u8 *)(r2 + 23)
-        if r5 == 6 goto tcp
-        if r5 != 17 goto out
-        r5 = *(u16 *)(r2 + 36)
-        if r5 != 0x3500 goto out
-        r0 = 1
-        goto out
-        tcp:
-        r5 = *(u32 *)(r2 + 0)
-        r6 = *(u16 *)(r2 + 4)
-        r7 = *(u32 *)(r2 + 6)
-        r8 = *(u16 *)(r2 + 10)
-        *(u32 *)(r2 + 0) = r7
-        *(u16 *)(r2 + 4) = r8
-        *(u32 *)(r2 + 6) = r5
-        *(u16 *)(r2 + 10) = r6
-        r0 = 3
-        out:
-        exit
-        """;
-
     [Fact]
     public void Classifier_gives_each_packet_its_action_and_rewrites_only_the_transmitted_one()
     {
