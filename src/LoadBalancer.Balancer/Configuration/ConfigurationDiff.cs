@@ -1,0 +1,9 @@
+namespace LoadBalancer.Balancer.Configuration;
+
+/// <summary>What applying a configuration changed, one human-readable line per change (e.g. "vip web: real 10.0.1.12 added").</summary>
+/// <param name="Changes">The changes, empty when the new configuration equals the running one.</param>
+public sealed record ConfigurationDiff(ValueList<string> Changes)
+{
+    /// <summary>True when nothing changed.</summary>
+    public bool IsEmpty => Changes.Count == 0;
+}
