@@ -341,6 +341,26 @@ public sealed class ConfigurationStoreTests
     }
 
     [Fact]
+    public void Replacing_every_real_of_a_large_vip_reuses_the_indices_of_the_reals_that_leave()
+    {
+        using var lb = new RecordingBalancer();
+        static BalancerConfiguration Large(int network) => new(
+            new SettingsConfiguration(),
+            new ValueList<VipConfiguration>([new VipConfiguration("10.0.0.1", 80, "tcp", ValueList<string>.Empty, new ValueList<RealConfiguration>(
+                Enumerable.Range(0, 3000).Select(i => new RealConfiguration($"10.{network}.{i / 256}.{i % 256}"))))]),
+            ValueList<QuicServerIdConfiguration>.Empty);
+        var store = new ConfigurationStore(lb.Control, Large(1));
+
+        var diff = store.Replace(Large(2), "file");
+
+        Assert.Equal(6000, diff.Changes.Count);
+        var reals = lb.Control.Snapshot().Vips.Single().Reals;
+        Assert.Equal(3000, reals.Length);
+        Assert.All(reals, r => Assert.Equal(2, r.Address.GetAddressBytes()[1]));
+        Assert.Equal(BalancerConstants.RingSize, reals.Sum(r => r.RingSlots));
+    }
+
+    [Fact]
     public void A_store_over_a_control_plane_with_vips_removes_those_the_configuration_lacks()
     {
         using var lb = new RecordingBalancer();

@@ -55,6 +55,7 @@ internal static class Reconciler
             }
         }
 
+        var deferred = new List<VipId>();
         foreach (var (id, vip) in desired.Vips)
         {
             if (!applied.Vips.TryGetValue(id, out var current))
@@ -70,9 +71,37 @@ internal static class Reconciler
 
             if (!current.SameReals(vip))
             {
-                control.SetReals(id, vip.Reals);
-                applied.Vips[id] = current with { Reals = vip.Reals };
+                try
+                {
+                    control.SetReals(id, vip.Reals);
+                    applied.Vips[id] = current with { Reals = vip.Reals };
+                }
+                catch (BalancerCapacityException)
+                {
+                    // Its new reals need indices that reals leaving other VIPs (or this one) still hold.
+                    deferred.Add(id);
+                }
             }
+        }
+
+        foreach (var id in deferred)
+        {
+            // Shrink to the reals that stay first (releasing the others' indices), then add the new ones.
+            var vip = desired.Vips[id];
+            var current = applied.Vips[id];
+            var kept = new List<RealWeight>();
+            foreach (var real in current.Reals)
+            {
+                if (Array.Exists(vip.Reals, r => r.Address.Equals(real.Address)))
+                {
+                    kept.Add(real);
+                }
+            }
+
+            control.SetReals(id, kept);
+            applied.Vips[id] = current with { Reals = [.. kept] };
+            control.SetReals(id, vip.Reals);
+            applied.Vips[id] = current with { Reals = vip.Reals };
         }
 
         foreach (var (id, vip) in desired.Vips)
