@@ -33,7 +33,7 @@ public sealed class HealthMonitorScaleTests
         monitor.Start();
         await Eventually.True(() => probes.ByEndpoint.Values.All(p => p.Calls >= 3), "every real probed three times", seconds: 30);
 
-        TestContext.Current.SendDiagnosticMessage($"1000 reals, 200 ms interval, 5 ms probes, 16 in flight: three rounds in {clock.ElapsedMilliseconds} ms; threads {threadsBefore} -> {Process.GetCurrentProcess().Threads.Count}");
+        TestContext.Current.TestOutputHelper!.WriteLine($"1000 reals, 200 ms interval, 5 ms probes, 16 in flight: three rounds in {clock.ElapsedMilliseconds} ms; threads {threadsBefore} -> {Process.GetCurrentProcess().Threads.Count}");
         Assert.Equal(1000, probes.Created);
         Assert.Equal(1000, monitor.Snapshot().Count);
         Assert.InRange(probes.Gauge.Max, 2, 16);
