@@ -5,7 +5,7 @@ namespace LoadBalancer.Balancer.Tests.Health;
 /// <summary>Small configurations for the health tests.</summary>
 internal static class HealthConfigs
 {
-    public static readonly HealthCheckConfiguration FastTcp = new("tcp", Interval: TimeSpan.FromMilliseconds(20), Timeout: TimeSpan.FromMilliseconds(200), Rise: 2, Fall: 3);
+    public static readonly HealthCheckConfiguration FastTcp = new("tcp", Interval: TimeSpan.FromMilliseconds(20), Timeout: TimeSpan.FromSeconds(1), Rise: 2, Fall: 3);
 
     public static BalancerConfiguration Of(params VipConfiguration[] vips) =>
         new(new SettingsConfiguration(), new ValueList<VipConfiguration>(vips), ValueList<QuicServerIdConfiguration>.Empty);
