@@ -35,6 +35,18 @@ public sealed class HttpHealthProbeTests
         Assert.StartsWith("GET / HTTP/1.1\r\n", server.LastRequest!, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("::1", 8080, "[::1]:8080")]
+    [InlineData("fd00::1", 80, "[fd00::1]")]
+    [InlineData("10.0.0.7", 80, "10.0.0.7")]
+    public void The_default_host_brackets_ipv6_and_leaves_out_port_80(string address, int port, string host)
+    {
+        var probe = new HttpHealthProbe(new IPEndPoint(IPAddress.Parse(address), port), Timeout, TimeProvider.System);
+
+        Assert.Equal(host, probe.Host);
+        Assert.Equal("/", probe.Path);
+    }
+
     [Fact]
     public async Task Status_503_fails_with_the_status()
     {

@@ -49,11 +49,11 @@ public sealed class TcpHealthProbeTests
         var fillers = new List<Socket>();
         try
         {
-            for (var i = 0; i < 8; i++)
+            for (var i = 0; i < 16; i++)
             {
                 var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 fillers.Add(filler);
-                using var quick = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+                using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(1));
                 try
                 {
                     await filler.ConnectAsync(endpoint, quick.Token);
