@@ -1,5 +1,4 @@
 using System.Net;
-using System.Threading.Channels;
 using LoadBalancer.Balancer.Configuration;
 using LoadBalancer.Balancer.Control;
 using LoadBalancer.Balancer.Health.Internal;
@@ -26,12 +25,10 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly HealthMonitorOptions _options;
     private readonly SemaphoreSlim _concurrency;
-    private readonly Channel<HealthWork> _work = Channel.CreateUnbounded<HealthWork>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _worker;
+    private readonly HealthReporter _reporter;
     private readonly Lock _gate = new();
     private Dictionary<TargetKey, HealthTarget> _targets = [];
     private HealthTarget[] _order = [];
-    private int _reconcilePending;
     private bool _started;
     private bool _disposed;
 
@@ -51,7 +48,7 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
         _options = options ?? new HealthMonitorOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentProbes, 1, nameof(options));
         _concurrency = new SemaphoreSlim(_options.MaxConcurrentProbes, _options.MaxConcurrentProbes);
-        _worker = Task.Run(WorkAsync);
+        _reporter = new HealthReporter(store, logger, () => Update(_store.Current), h => HealthChanged?.Invoke(this, h), Find);
     }
 
     /// <inheritdoc />
@@ -181,17 +178,18 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
         }
 
         await Task.WhenAll(loops).ConfigureAwait(false);
-        _work.Writer.TryComplete();
-        await _worker.ConfigureAwait(false);
+        await _reporter.StopAsync().ConfigureAwait(false);
         _concurrency.Dispose();
     }
 
     /// <summary>The target of <paramref name="real"/> in <paramref name="vip"/> (tests watch its loop and counters).</summary>
-    internal HealthTarget? Target(VipId vip, IPAddress real)
+    internal HealthTarget? Target(VipId vip, IPAddress real) => Find(new TargetKey(vip, real));
+
+    private HealthTarget? Find(TargetKey key)
     {
         lock (_gate)
         {
-            return _targets.GetValueOrDefault(new TargetKey(vip, real));
+            return _targets.GetValueOrDefault(key);
         }
     }
 
@@ -249,7 +247,7 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
             target.Stopped = true;
             if (restore && !target.Healthy)
             {
-                _work.Writer.TryWrite(new HealthWork(HealthWorkKind.Restore, target, null, 0));
+                _reporter.Restore(target);
             }
         }
 
@@ -312,7 +310,7 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
             if (changed > 0)
             {
                 health = new RealHealth(target.Vip, target.Real, target.Healthy, true, target.Since, target.LastError);
-                _work.Writer.TryWrite(new HealthWork(HealthWorkKind.Transition, target, health, changed));
+                _reporter.Transition(target, health, changed);
             }
         }
 
@@ -322,83 +320,5 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
         }
     }
 
-    private void OnStoreChanged(object? sender, ConfigurationDiff diff)
-    {
-        if (Interlocked.Exchange(ref _reconcilePending, 1) == 0)
-        {
-            _work.Writer.TryWrite(new HealthWork(HealthWorkKind.Reconcile, null, null, 0));
-        }
-    }
-
-    private async Task WorkAsync()
-    {
-        await foreach (var work in _work.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            if (Volatile.Read(ref _disposed))
-            {
-                continue;
-            }
-
-            switch (work.Kind)
-            {
-                case HealthWorkKind.Reconcile:
-                    Volatile.Write(ref _reconcilePending, 0);
-                    try
-                    {
-                        Update(_store.Current);
-                    }
-                    catch (Exception e) when (e is not ObjectDisposedException)
-                    {
-                        HealthLog.ReconcileFailed(_logger, e);
-                    }
-                    catch (ObjectDisposedException)
-                    {
-                        // Disposed while the change was queued.
-                    }
-
-                    break;
-                case HealthWorkKind.Transition:
-                    Report(work.Target!, work.Health!, work.Count);
-                    break;
-                case HealthWorkKind.Restore:
-                    HealthLog.Restored(_logger, work.Target!.Real, work.Target.VipName);
-                    SetStore(work.Target, healthy: true);
-                    break;
-            }
-        }
-    }
-
-    private void Report(HealthTarget target, RealHealth health, int count)
-    {
-        if (health.Healthy)
-        {
-            HealthLog.RealUp(_logger, target.Real, target.VipName, count);
-        }
-        else
-        {
-            HealthLog.RealDown(_logger, target.Real, target.VipName, count, health.LastError);
-        }
-
-        SetStore(target, health.Healthy);
-        try
-        {
-            HealthChanged?.Invoke(this, health);
-        }
-        catch (Exception e)
-        {
-            HealthLog.HandlerFailed(_logger, e, target.Real, target.VipName);
-        }
-    }
-
-    private void SetStore(HealthTarget target, bool healthy)
-    {
-        try
-        {
-            _store.SetRealHealth(target.Vip, target.Real, healthy);
-        }
-        catch (Exception e)
-        {
-            HealthLog.StoreFailed(_logger, e, target.Real, target.VipName, healthy ? "up" : "down");
-        }
-    }
+    private void OnStoreChanged(object? sender, ConfigurationDiff diff) => _reporter.Reconcile();
 }

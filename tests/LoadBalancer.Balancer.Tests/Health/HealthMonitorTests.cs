@@ -159,6 +159,33 @@ public sealed class HealthMonitorTests
     }
 
     [Fact]
+    public async Task Removing_the_check_of_a_down_real_reports_it_unchecked_and_up()
+    {
+        var probes = new ScriptedProbes();
+        var store = new FakeConfigurationStore(Of(Vip("10.0.0.1", 80, FastTcp, Real("127.0.0.11"))));
+        await using var monitor = new HealthMonitor(store, _log, TimeProvider.System, probes.Options());
+        var events = new List<RealHealth>();
+        monitor.HealthChanged += (_, h) => { lock (events) { events.Add(h); } };
+        monitor.Start();
+        probes["127.0.0.11", 80].Healthy = false;
+        await Eventually.True(() => store.Calls.Length == 1, "real A down");
+
+        store.Replace(Of(Vip("10.0.0.1", 80, null, Real("127.0.0.11"))), "test");
+
+        await Eventually.True(() => store.Calls.Length == 2, "A restored in the store");
+        Assert.Equal((Web, A, true), store.Calls[1]);
+        await Eventually.True(() => { lock (events) { return events.Count == 2; } }, "the restore raised HealthChanged");
+        lock (events)
+        {
+            Assert.Equal((false, true), (events[0].Healthy, events[0].Checked));
+            Assert.Equal((true, false), (events[1].Healthy, events[1].Checked));
+        }
+
+        Assert.Equal(new RealHealth(Web, A, true, false, monitor.Snapshot()[0].Since, null), monitor.Snapshot()[0]);
+        Assert.True(_log.Has(LogLevel.Information, "127.0.0.11", "no longer checked while down"));
+    }
+
+    [Fact]
     public async Task Removing_a_real_stops_its_probes_and_returns_it_to_the_ring_if_it_was_down()
     {
         var probes = new ScriptedProbes();
