@@ -195,24 +195,22 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
 
     private HealthTarget? Reconcile(VipConfiguration vip, RealConfiguration real, Dictionary<TargetKey, HealthTarget> taken, DateTimeOffset now, ref int started)
     {
-        var protocol = BalancerConfigurationValidator.ParseProtocol(vip.Protocol);
-        if (!IPAddress.TryParse(vip.Address, out var vipAddress) || !IPAddress.TryParse(real.Address, out var realAddress) ||
-            protocol is null || vip.Port is < 0 or > 65535)
+        var id = BalancerConfigurationValidator.TryGetVipId(vip);
+        if (id is null || !IPAddress.TryParse(real.Address, out var realAddress))
         {
-            HealthLog.Unreadable(_logger, vip.Name ?? vip.Address, real.Address);
+            HealthLog.Unreadable(_logger, vip.GetDisplayName(), real.Address);
             return null;
         }
 
-        var id = new VipId(vipAddress, (ushort)vip.Port, protocol.Value);
-        var key = new TargetKey(id, realAddress);
+        var key = new TargetKey(id.Value, realAddress);
         if (taken.ContainsKey(key))
         {
             return null;
         }
 
-        var name = vip.Name ?? id.ToString();
-        var check = real.HealthCheck ?? vip.HealthCheck;
-        var port = check is null ? 0 : check.Port != 0 ? check.Port : real.Port != 0 ? real.Port : vip.Port;
+        var name = vip.GetDisplayName();
+        var check = vip.HealthCheckFor(real);
+        var port = check is null ? 0 : vip.ProbePortFor(real);
         var endpoint = check is null || port is <= 0 or > 65535 ? null : new IPEndPoint(realAddress, port);
         if (_targets.TryGetValue(key, out var existing) && existing.Runs(check, endpoint))
         {
