@@ -85,4 +85,39 @@ public sealed class HealthMonitorStoreTests
         Assert.True(monitor.Snapshot()[1].Healthy);
         Assert.True(log.Has(LogLevel.Information, "127.0.0.12", "web-80", "UP after 2 successful probe(s)"));
     }
+
+    [Fact]
+    public async Task Two_hundred_reals_failing_at_once_all_leave_their_rings()
+    {
+        var deadPort = ClosedPort.Tcp().Port;
+        var check = new HealthCheckConfiguration("tcp", Port: deadPort, Interval: TimeSpan.FromMilliseconds(500), Timeout: TimeSpan.FromMilliseconds(500), Rise: 2, Fall: 1);
+        // Each SetRealHealth rebuilds the VIP's ring in the store, so this stays at 200 reals to keep the suite quick.
+        var vips = new VipConfiguration[4];
+        for (var v = 0; v < vips.Length; v++)
+        {
+            var reals = new RealConfiguration[50];
+            for (var r = 0; r < reals.Length; r++)
+            {
+                reals[r] = Real($"127.2.{v}.{r + 1}");
+            }
+
+            vips[v] = Vip($"10.0.1.{v + 1}", 80, check, reals) with { Name = $"pool-{v}" };
+        }
+
+        using var balancer = new BalancerInstance(new BalancerInstanceOptions { FlowCapacity = 4096 });
+        var store = new ConfigurationStore(balancer.Control, Of(vips));
+        await using var monitor = new HealthMonitor(store, new RecordingLogger<HealthMonitor>(), TimeProvider.System);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        monitor.Start();
+        await Eventually.True(() => balancer.Control.Snapshot().Vips.All(v => v.Reals.All(r => r.RingSlots == 0)), "every ring empty", seconds: 60);
+
+        TestContext.Current.TestOutputHelper!.WriteLine($"200 reals (4 VIPs x 50) on a dead port, fall 1, 500 ms interval: all out of their rings after {clock.ElapsedMilliseconds} ms");
+        Assert.All(monitor.Snapshot(), h => Assert.False(h.Healthy));
+        for (var v = 0; v < vips.Length; v++)
+        {
+            var flow = FlowKey.Create(IPAddress.Parse("192.0.2.1"), IPAddress.Parse($"10.0.1.{v + 1}"), 40000, 80, VipId.Tcp);
+            Assert.Null(balancer.Control.RingPick(in flow));
+        }
+    }
 }
