@@ -37,6 +37,7 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
     /// <param name="logger">State changes and problems.</param>
     /// <param name="timeProvider">Clock for intervals, timeouts and <see cref="RealHealth.Since"/>.</param>
     /// <param name="options">Tuning; null for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> has no probe slot or a jitter outside [0, 1).</exception>
     public HealthMonitor(IConfigurationStore store, ILogger<HealthMonitor> logger, TimeProvider timeProvider, HealthMonitorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -47,6 +48,10 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
         _time = timeProvider;
         _options = options ?? new HealthMonitorOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentProbes, 1, nameof(options));
+        if (_options.Jitter is < 0 or >= 1 || double.IsNaN(_options.Jitter))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.Jitter, "HealthMonitorOptions.Jitter is a fraction of the interval in [0, 1).");
+        }
         _concurrency = new SemaphoreSlim(_options.MaxConcurrentProbes, _options.MaxConcurrentProbes);
         _reporter = new HealthReporter(store, logger, () => Update(_store.Current), h => HealthChanged?.Invoke(this, h), Find);
     }

@@ -287,4 +287,41 @@ public sealed class HealthMonitorTests
         Assert.Single(store.Calls);
         Assert.Throws<ObjectDisposedException>(() => monitor.Update(store.Current));
     }
+
+    [Fact]
+    public async Task State_change_times_come_from_the_time_provider()
+    {
+        var at = new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.Zero);
+        var probes = new ScriptedProbes();
+        var store = new FakeConfigurationStore(Of(Vip("10.0.0.1", 80, FastTcp, Real("127.0.0.11"))));
+        await using var monitor = new HealthMonitor(store, _log, new FixedClock(at), probes.Options());
+        RealHealth? changed = null;
+        monitor.HealthChanged += (_, h) => Volatile.Write(ref changed, h);
+        monitor.Start();
+        Assert.Equal(at, monitor.Snapshot()[0].Since);
+
+        probes["127.0.0.11", 80].Healthy = false;
+        await Eventually.True(() => Volatile.Read(ref changed) is not null, "the down event");
+
+        Assert.Equal(new RealHealth(Web, A, false, true, at, "scripted failure"), changed);
+    }
+
+    [Theory]
+    [InlineData(0, 0.05)]
+    [InlineData(8, -0.1)]
+    [InlineData(8, 1.0)]
+    [InlineData(8, double.NaN)]
+    public void Options_without_a_probe_slot_or_with_a_jitter_outside_zero_to_one_are_refused(int slots, double jitter)
+    {
+        var store = new FakeConfigurationStore(Of());
+
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new HealthMonitor(store, _log, TimeProvider.System, new HealthMonitorOptions { MaxConcurrentProbes = slots, Jitter = jitter }));
+    }
+
+    /// <summary>A clock stuck at one instant (timers still run on the system clock).</summary>
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 }
