@@ -47,11 +47,16 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
         _logger = logger;
         _time = timeProvider;
         _options = options ?? new HealthMonitorOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentProbes, 1, nameof(options));
+        if (_options.MaxConcurrentProbes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.MaxConcurrentProbes, "HealthMonitorOptions.MaxConcurrentProbes must be at least 1.");
+        }
+
         if (_options.Jitter is < 0 or >= 1 || double.IsNaN(_options.Jitter))
         {
             throw new ArgumentOutOfRangeException(nameof(options), _options.Jitter, "HealthMonitorOptions.Jitter is a fraction of the interval in [0, 1).");
         }
+
         _concurrency = new SemaphoreSlim(_options.MaxConcurrentProbes, _options.MaxConcurrentProbes);
         _reporter = new HealthReporter(store, logger, () => Update(_store.Current), h => HealthChanged?.Invoke(this, h), Find);
     }
