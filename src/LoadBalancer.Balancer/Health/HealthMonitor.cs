@@ -268,6 +268,7 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
         var delay = _options.SpreadFirstProbe ? target.Interval * Random.Shared.NextDouble() : TimeSpan.Zero;
         try
         {
+            await Task.Yield(); // Update starts loops under its lock: the first probe must not run there.
             while (true)
             {
                 if (delay > TimeSpan.Zero)
