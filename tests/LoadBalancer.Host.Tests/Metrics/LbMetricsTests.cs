@@ -1,8 +1,11 @@
 using System.Net;
+using System.Net.Sockets;
+using LoadBalancer.Balancer.Bpf;
 using LoadBalancer.Balancer.Configuration;
 using LoadBalancer.Balancer.Control;
 using LoadBalancer.Balancer.Health;
 using LoadBalancer.Balancer.Runtime;
+using LoadBalancer.Dataplane.Proxy;
 using LoadBalancer.Dataplane.Xdp;
 using LoadBalancer.Host.Metrics;
 using Microsoft.Extensions.DependencyInjection;
@@ -223,6 +226,47 @@ public sealed class LbMetricsTests
         Assert.Equal(20, scrape.Value("lb_program_run_seconds_bucket", ("le", "+Inf")));
         Assert.InRange(scrape.Value("lb_program_run_seconds_sum"), 1e-9, 1.0);
         Assert.Equal(146, scrape.Value("lb_xdp_actions_total", ("action", "tx")));
+    }
+
+    [Fact]
+    public async Task Proxy_connections_are_counted_and_the_proxy_workers_feed_the_run_histogram()
+    {
+        const int connections = 2 * XdpProgramRunner.DefaultRunObserverInterval;
+        using var real = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        real.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+        real.Listen(connections);
+        var realPort = ((IPEndPoint)real.LocalEndPoint!).Port;
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var vipPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        using var lb = new RunningBalancer(AppliedConfigurationStore.Tcp(("proxied", "127.0.0.1", vipPort, ["127.0.0.2"])));
+        await using var host = await StartAsync(lb);
+        var options = new ProxyOptions { Workers = 1, RunObserver = host.Metrics.ProgramRuns, RealPort = (_, _) => realPort };
+        options.Endpoints.Add(new ProxyEndpoint(IPAddress.Loopback, vipPort, ProxyProtocol.Tcp));
+        await using var proxy = new ProxyFrontend(lb.Instance.Loaded, BalancerObjects.BalancerProgram, options);
+        proxy.Start();
+
+        for (var i = 0; i < connections; i++)
+        {
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(IPAddress.Loopback, vipPort, TestContext.Current.CancellationToken);
+            using var accepted = await real.AcceptAsync(TestContext.Current.CancellationToken);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (proxy.GetCounters().ConnectionsForwarded < connections && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken); // the counter follows the real's accept
+        }
+
+        Assert.Equal(connections, proxy.GetCounters().ConnectionsForwarded);
+        var scrape = await host.ScrapeAsync();
+        Assert.Equal(connections, scrape.Value("lb_vip_packets_total", ("vip", "proxied")));
+        Assert.Equal(connections, scrape.Value("lb_real_packets_total", ("vip", "proxied"), ("real", "127.0.0.2")));
+        Assert.Equal(connections, scrape.Value("lb_xdp_actions_total", ("action", "tx")));
+        Assert.Equal(connections, scrape.Value("lb_flows_active"));
+        Assert.Equal(2, scrape.Value("lb_program_run_seconds_count"));
     }
 
     [Fact]
