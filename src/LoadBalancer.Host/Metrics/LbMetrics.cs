@@ -1,9 +1,12 @@
+using Grpc.Core;
 using LoadBalancer.Balancer.Configuration;
 using LoadBalancer.Balancer.Health;
 using LoadBalancer.Balancer.Runtime;
 using LoadBalancer.Dataplane.Xdp;
 using LoadBalancer.Ebpf.Maps;
+using LoadBalancer.Host.Api;
 using LoadBalancer.Host.Metrics.Internal;
+using LoadBalancer.Host.Serve;
 using Prometheus;
 
 namespace LoadBalancer.Host.Metrics;
@@ -12,18 +15,20 @@ namespace LoadBalancer.Host.Metrics;
 /// The metrics of k8s/README.md's "Metrics contract" in a registry of this host's own (several hosts can
 /// run in one process), plus prometheus-net's process and .NET collectors. The program's counters are
 /// read when a scrape asks (summed over workers by <see cref="Balancer.Control.BalancerControl.ReadStats"/>),
-/// never polled. Register with <see cref="LbMetricsServiceCollectionExtensions.AddLbMetrics"/>, serve with
+/// never polled; so are the reload counts of <see cref="ReloadStatistics"/>. API calls arrive as an
+/// <see cref="IApiCallObserver"/>, program run timings as an <see cref="IXdpRunObserver"/>. Register with <see cref="LbMetricsServiceCollectionExtensions.AddLbMetrics"/>, serve with
 /// <see cref="LbMetricsEndpointRouteBuilderExtensions.MapLbMetrics"/>.
 /// </summary>
 /// <remarks>
 /// The program counts bytes and packets per real address, not per (VIP, real): a real that serves several
 /// VIPs shows the same counter under each of its VIPs in <c>lb_real_packets_total</c> / <c>lb_real_bytes_total</c>.
 /// </remarks>
-public sealed class LbMetrics : IConfigReloadCounter, IApiRequestCounter
+public sealed class LbMetrics : IApiCallObserver
 {
     private readonly Lock _scrapeLock = new();
     private readonly BalancerInstance? _balancer;
     private readonly IHealthStatus? _health;
+    private readonly ReloadStatistics? _reloadStatistics;
     private readonly VipNames _vipNames;
     private readonly HashMap? _flows;
     private readonly ScrapedSeries<Counter.Child> _vipPackets;
@@ -43,10 +48,12 @@ public sealed class LbMetrics : IConfigReloadCounter, IApiRequestCounter
     /// <param name="balancer">The balancer whose maps are read at scrape time (counters, flow table size).</param>
     /// <param name="store">The running configuration, for VIP names.</param>
     /// <param name="health">Health checks for <c>lb_real_healthy</c>; without it every real in a VIP's ring counts as healthy (no checks).</param>
-    public LbMetrics(BalancerInstance? balancer = null, IConfigurationStore? store = null, IHealthStatus? health = null)
+    /// <param name="reloads">The serve host's reload counts for <c>lb_config_reloads_total</c>.</param>
+    public LbMetrics(BalancerInstance? balancer = null, IConfigurationStore? store = null, IHealthStatus? health = null, ReloadStatistics? reloads = null)
     {
         _balancer = balancer;
         _health = health;
+        _reloadStatistics = reloads;
         _vipNames = new VipNames(store);
         _flows = balancer?.Loaded.GetMap("lru_flows") as HashMap;
 
@@ -84,15 +91,11 @@ public sealed class LbMetrics : IConfigReloadCounter, IApiRequestCounter
     /// </summary>
     public IXdpRunObserver ProgramRuns { get; }
 
-    /// <inheritdoc />
-    public void CountReload(bool success) => _reloads.WithLabels(success ? "success" : "failure").Inc();
-
-    /// <inheritdoc />
-    public void CountRequest(string method, string code)
+    /// <summary>Counts one finished control API call in <c>lb_api_requests_total{method,code}</c>.</summary>
+    public void OnCallCompleted(string method, StatusCode code, TimeSpan elapsed)
     {
         ArgumentNullException.ThrowIfNull(method);
-        ArgumentNullException.ThrowIfNull(code);
-        _apiRequests.WithLabels(method, code).Inc();
+        _apiRequests.WithLabels(method, code.ToString()).Inc();
     }
 
     private void Scrape()
@@ -105,6 +108,11 @@ public sealed class LbMetrics : IConfigReloadCounter, IApiRequestCounter
             }
 
             ScrapeHealth();
+            if (_reloadStatistics is not null)
+            {
+                _reloads.WithLabels("success").IncTo(_reloadStatistics.Successes);
+                _reloads.WithLabels("failure").IncTo(_reloadStatistics.Failures);
+            }
         }
     }
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using Grpc.Core;
 using LoadBalancer.Balancer.Configuration;
 using LoadBalancer.Dataplane.Xdp;
-using LoadBalancer.Host.Metrics;
+using LoadBalancer.Host.Serve;
 using LoadBalancer.Host.Tests.K8s;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,14 +17,15 @@ public sealed class LbMetricsEndpointRouteBuilderExtensionsTests
         {
             services.AddSingleton(lb.Instance);
             services.AddSingleton<IConfigurationStore>(lb.Store);
+            services.AddSingleton<ReloadStatistics>();
         });
         lb.Worker(0).RunObserver = host.Metrics.ProgramRuns;
         lb.Worker(0).RunObserverInterval = 1;
         lb.Run(0, MetricFrames.Tcp4("172.16.0.1", 1000, "10.0.0.10", 80, syn: true), XdpAction.Tx);
         lb.Run(0, MetricFrames.Tcp4("172.16.0.1", 1000, "10.0.0.10", 80, syn: false), XdpAction.Tx);
         lb.Run(0, MetricFrames.EthernetTruncated(), XdpAction.Drop);
-        host.Metrics.CountReload(success: true);
-        host.Metrics.CountRequest("/lb.v1.Balancer/ListVips", "OK");
+        host.Services.GetRequiredService<ReloadStatistics>().Record(new ConfigReloadOutcome(true, "applied", null));
+        host.Metrics.OnCallCompleted("/lb.v1.Lb/ListVips", StatusCode.OK, TimeSpan.FromMilliseconds(1));
         return await host.ScrapeAsync();
     }
 

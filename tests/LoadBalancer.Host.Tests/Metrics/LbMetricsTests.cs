@@ -7,7 +7,9 @@ using LoadBalancer.Balancer.Health;
 using LoadBalancer.Balancer.Runtime;
 using LoadBalancer.Dataplane.Proxy;
 using LoadBalancer.Dataplane.Xdp;
+using LoadBalancer.Host.Api;
 using LoadBalancer.Host.Metrics;
+using LoadBalancer.Host.Serve;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LoadBalancer.Host.Tests.Metrics;
@@ -163,28 +165,47 @@ public sealed class LbMetricsTests
     }
 
     [Fact]
-    public async Task Reloads_and_api_requests_count_what_the_host_reports_through_its_interfaces()
+    public async Task Config_reloads_follow_the_serve_hosts_reload_statistics()
     {
-        await using var host = await MetricsHost.StartAsync(_ => { });
-        var reloads = host.Services.GetRequiredService<IConfigReloadCounter>();
-        var requests = host.Services.GetRequiredService<IApiRequestCounter>();
-        Assert.Same(host.Metrics, reloads);
-        Assert.Same(host.Metrics, requests);
-        Assert.Equal(0, (await host.ScrapeAsync()).Value("lb_config_reloads_total", ("result", "failure")));
+        var reloads = new ReloadStatistics();
+        reloads.Record(new ConfigReloadOutcome(true, "applied: 0 changes", null));
+        await using var host = await MetricsHost.StartAsync(services => services.AddSingleton(reloads));
+        var first = await host.ScrapeAsync();
+        Assert.Equal(1, first.Value("lb_config_reloads_total", ("result", "success")));
+        Assert.Equal(0, first.Value("lb_config_reloads_total", ("result", "failure")));
 
-        reloads.CountReload(success: true);
-        reloads.CountReload(success: false);
-        reloads.CountReload(success: true);
-        requests.CountRequest("/lb.v1.Balancer/ListVips", "OK");
-        requests.CountRequest("/lb.v1.Balancer/ListVips", "OK");
-        requests.CountRequest("/v1/vips/{name}", "404");
-
+        reloads.Record(new ConfigReloadOutcome(false, "lb.yaml:3:5: vips[0].port: 70000 is outside 0..65535", null));
+        reloads.Record(new ConfigReloadOutcome(true, "applied: 1 change", null));
+        reloads.Record(new ConfigReloadOutcome(false, "lb.yaml: not found", null));
         var scrape = await host.ScrapeAsync();
         Assert.Equal(2, scrape.Value("lb_config_reloads_total", ("result", "success")));
-        Assert.Equal(1, scrape.Value("lb_config_reloads_total", ("result", "failure")));
-        Assert.Equal(2, scrape.Value("lb_api_requests_total", ("method", "/lb.v1.Balancer/ListVips"), ("code", "OK")));
-        Assert.Equal(1, scrape.Value("lb_api_requests_total", ("method", "/v1/vips/{name}"), ("code", "404")));
+        Assert.Equal(2, scrape.Value("lb_config_reloads_total", ("result", "failure")));
         Assert.Equal(0, scrape.Value("lb_flows_active"));
+    }
+
+    [Fact]
+    public async Task Control_api_calls_are_counted_by_grpc_method_and_status()
+    {
+        using var lb = new RunningBalancer(TwoVips("192.168.1.1"));
+        await using var host = await MetricsHost.StartAsync(
+            services =>
+            {
+                services.AddSingleton(lb.Instance.Control);
+                services.AddSingleton<IConfigurationStore>(lb.Store);
+                services.AddLbApi(new LbApiOptions { UseEnvironmentToken = false });
+            },
+            app => app.MapLbApi());
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Same(host.Metrics, Assert.Single(host.Services.GetServices<IApiCallObserver>(), o => o is LbMetrics));
+
+        Assert.Contains("\"web\"", await host.Client.GetStringAsync("/v1/vips", ct));
+        _ = await host.Client.GetStringAsync("/v1/vips", ct);
+        using var missing = await host.Client.GetAsync("/v1/vips/10.9.9.9:1%2Ftcp", ct);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
+        var scrape = await host.ScrapeAsync();
+        Assert.Equal(2, scrape.Value("lb_api_requests_total", ("method", "/lb.v1.Lb/ListVips"), ("code", "OK")));
+        Assert.Equal(1, scrape.Value("lb_api_requests_total", ("method", "/lb.v1.Lb/GetVip"), ("code", "NotFound")));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -23,18 +24,24 @@ internal sealed class MetricsHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    public HttpClient Client => _client;
+
     public LbMetrics Metrics => _app.Services.GetRequiredService<LbMetrics>();
 
-    /// <summary>Starts a host whose container gets <paramref name="configure"/>'s services plus <c>AddLbMetrics()</c>.</summary>
-    public static async Task<MetricsHost> StartAsync(Action<IServiceCollection> configure)
+    /// <summary>
+    /// Starts a host whose container gets <paramref name="configure"/>'s services plus <c>AddLbMetrics()</c>,
+    /// and whose endpoints are <c>MapLbMetrics()</c> plus <paramref name="map"/>'s.
+    /// </summary>
+    public static async Task<MetricsHost> StartAsync(Action<IServiceCollection> configure, Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1AndHttp2));
         configure(builder.Services);
         builder.Services.AddLbMetrics();
         var app = builder.Build();
         app.MapLbMetrics();
+        map?.Invoke(app);
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new MetricsHost(app, new Uri(address));
