@@ -21,7 +21,4 @@ internal static class CumulativeCounter
 
         child.IncTo(value);
     }
-
-    /// <summary>Moves an unlabelled counter forward to <paramref name="value"/> (these never restart).</summary>
-    public static void Advance(Counter counter, double value) => counter.IncTo(value);
 }
