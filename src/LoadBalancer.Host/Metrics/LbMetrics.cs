@@ -1,5 +1,6 @@
 using Grpc.Core;
 using LoadBalancer.Balancer.Configuration;
+using LoadBalancer.Balancer.Control;
 using LoadBalancer.Balancer.Health;
 using LoadBalancer.Balancer.Runtime;
 using LoadBalancer.Dataplane.Xdp;
@@ -26,7 +27,8 @@ namespace LoadBalancer.Host.Metrics;
 public sealed class LbMetrics : IApiCallObserver
 {
     private readonly Lock _scrapeLock = new();
-    private readonly VipNames _vipNames;
+    private readonly VipCatalog _vips;
+    private readonly BalancerControl? _control;
     private readonly BalancerSeries _balancer;
     private readonly HealthSeries _health;
     private readonly ReloadStatistics? _reloadStatistics;
@@ -43,9 +45,10 @@ public sealed class LbMetrics : IApiCallObserver
         Registry = Prometheus.Metrics.NewCustomRegistry();
         DotNetStats.Register(Registry);
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
-        _vipNames = new VipNames(store);
+        _vips = new VipCatalog(store);
+        _control = balancer?.Control;
         _balancer = new BalancerSeries(factory, balancer);
-        _health = new HealthSeries(factory, health, balancer);
+        _health = new HealthSeries(factory, health);
         _reloadStatistics = reloads;
         _reloads = factory.CreateCounter("lb_config_reloads_total", "Config reloads attempted (file change or SIGHUP).", ["result"]);
         _reloads.WithLabels("success");
@@ -78,8 +81,9 @@ public sealed class LbMetrics : IApiCallObserver
     {
         lock (_scrapeLock)
         {
-            _balancer.Scrape(_vipNames);
-            _health.Scrape(_vipNames);
+            var vips = _vips.Members(_control);
+            _balancer.Scrape(_vips, vips);
+            _health.Scrape(_vips, vips);
             if (_reloadStatistics is not null)
             {
                 _reloads.WithLabels("success").IncTo(_reloadStatistics.Successes);

@@ -135,6 +135,23 @@ public sealed class LbMetricsTests
     }
 
     [Fact]
+    public async Task Without_a_configuration_store_vips_are_labelled_by_address_and_reals_come_from_the_control_plane()
+    {
+        using var lb = new RunningBalancer(TwoVips("192.168.1.1", "192.168.1.3"));
+        var metrics = new LbMetrics(lb.Instance);
+        lb.Run(0, MetricFrames.Tcp4("172.16.0.1", 1000, Web, 80, syn: true), XdpAction.Tx);
+        using var text = new MemoryStream();
+        await metrics.Registry.CollectAndExportAsTextAsync(text, TestContext.Current.CancellationToken);
+        var scrape = new ScrapedMetrics(System.Text.Encoding.UTF8.GetString(text.ToArray()));
+
+        Assert.Equal(["10.0.0.10:80/tcp", Unnamed], scrape.LabelValues("lb_vip_packets_total", "vip"));
+        Assert.Equal(1, scrape.Value("lb_vip_packets_total", ("vip", "10.0.0.10:80/tcp")));
+        var picked = scrape.Value("lb_real_packets_total", ("vip", "10.0.0.10:80/tcp"), ("real", "192.168.1.1"));
+        Assert.Equal(1, picked + scrape.Value("lb_real_packets_total", ("vip", "10.0.0.10:80/tcp"), ("real", "192.168.1.3")));
+        Assert.Equal(["192.168.1.1", "192.168.1.2", "192.168.1.3"], scrape.LabelValues("lb_real_healthy", "real"));
+    }
+
+    [Fact]
     public async Task Real_healthy_reports_the_health_checks_per_vip_and_real()
     {
         using var lb = new RunningBalancer(TwoVips("192.168.1.1", "192.168.1.3"));

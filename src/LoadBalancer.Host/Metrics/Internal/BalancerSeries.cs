@@ -38,7 +38,8 @@ internal sealed class BalancerSeries
         _flowsActive = factory.CreateGauge("lb_flows_active", "Entries in the LRU flow table at scrape time.");
     }
 
-    public void Scrape(VipNames names)
+    /// <summary>Reads the maps; <paramref name="vips"/> pairs the per-real counters with their VIPs.</summary>
+    public void Scrape(VipCatalog names, IReadOnlyList<VipMember> vips)
     {
         if (_balancer is null)
         {
@@ -53,16 +54,15 @@ internal sealed class BalancerSeries
             CumulativeCounter.Advance(_vipBytes, counter.Bytes, name);
         }
 
-        foreach (var vip in _balancer.Control.Snapshot().Vips)
+        foreach (var vip in vips)
         {
-            var name = names.Of(vip.Id);
             foreach (var real in vip.Reals)
             {
-                if (stats.Reals.TryGetValue(real.Address, out var counter))
+                if (stats.Reals.TryGetValue(real, out var counter))
                 {
-                    var address = real.Address.ToString();
-                    CumulativeCounter.Advance(_realPackets, counter.Packets, name, address);
-                    CumulativeCounter.Advance(_realBytes, counter.Bytes, name, address);
+                    var address = real.ToString();
+                    CumulativeCounter.Advance(_realPackets, counter.Packets, vip.Name, address);
+                    CumulativeCounter.Advance(_realBytes, counter.Bytes, vip.Name, address);
                 }
             }
         }

@@ -1,19 +1,18 @@
 using LoadBalancer.Balancer.Health;
-using LoadBalancer.Balancer.Runtime;
 using Prometheus;
 
 namespace LoadBalancer.Host.Metrics.Internal;
 
 /// <summary>
 /// <c>lb_real_healthy{vip,real}</c> from the health checks' snapshot; without health checks, 1 for every
-/// real in a VIP's ring (an unchecked real counts as up).
+/// real of every VIP (an unchecked real counts as up).
 /// </summary>
-internal sealed class HealthSeries(IMetricFactory factory, IHealthStatus? health, BalancerInstance? balancer)
+internal sealed class HealthSeries(IMetricFactory factory, IHealthStatus? health)
 {
     private readonly ScrapedSeries<Gauge.Child> _healthy = new(factory.CreateGauge(
         "lb_real_healthy", "1 if this instance's health checks pass for the real, else 0.", ["vip", "real"]));
 
-    public void Scrape(VipNames names)
+    public void Scrape(VipCatalog names, IReadOnlyList<VipMember> vips)
     {
         if (health is not null)
         {
@@ -22,14 +21,13 @@ internal sealed class HealthSeries(IMetricFactory factory, IHealthStatus? health
                 _healthy.Get(names.Of(real.Vip), real.Real.ToString()).Set(real.Healthy ? 1 : 0);
             }
         }
-        else if (balancer is not null)
+        else
         {
-            foreach (var vip in balancer.Control.Snapshot().Vips)
+            foreach (var vip in vips)
             {
-                var name = names.Of(vip.Id);
                 foreach (var real in vip.Reals)
                 {
-                    _healthy.Get(name, real.Address.ToString()).Set(1);
+                    _healthy.Get(vip.Name, real.ToString()).Set(1);
                 }
             }
         }
