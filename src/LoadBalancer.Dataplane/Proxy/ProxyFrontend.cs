@@ -57,7 +57,7 @@ public sealed class ProxyFrontend : IAsyncDisposable
         {
             for (var i = 0; i < count; i++)
             {
-                workers[i] = new ProxyWorker(loaded, program, engine, i);
+                workers[i] = new ProxyWorker(loaded, program, engine, i, options.RunObserver);
             }
         }
         catch

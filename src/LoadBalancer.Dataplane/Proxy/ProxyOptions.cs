@@ -1,3 +1,5 @@
+using LoadBalancer.Dataplane.Xdp;
+
 namespace LoadBalancer.Dataplane.Proxy;
 
 /// <summary>
@@ -62,6 +64,9 @@ public sealed class ProxyOptions
 
     /// <summary>The port of a real for an endpoint; null: the VIP's port.</summary>
     public RealPortResolver? RealPort { get; set; }
+
+    /// <summary>Gets sampled program run timings from every worker's runner (metrics); null: none.</summary>
+    public IXdpRunObserver? RunObserver { get; set; }
 
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentException">The message names the setting and its value.</exception>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LoadBalancer.Dataplane.Engines;
 using LoadBalancer.Ebpf.Maps;
 using LoadBalancer.Ebpf.Execution;
@@ -18,6 +19,8 @@ public sealed class XdpProgramRunner : IDisposable
     private readonly IExecutableProgram _executable;
     private readonly bool _ownsContext;
     private XdpBuffer? _scratch;
+    private int _observerInterval = DefaultRunObserverInterval;
+    private int _untimed;
 
     /// <summary>Prepares <paramref name="program"/> for this worker.</summary>
     /// <param name="program">An XDP program: its <see cref="BpfProgram.ContextLayout"/> must be <see cref="XdpContextLayout"/>, its helper table should include <see cref="XdpHelpers"/>.</param>
@@ -82,6 +85,30 @@ public sealed class XdpProgramRunner : IDisposable
     /// <summary>The worker's run context.</summary>
     public RunContext Context { get; }
 
+    /// <summary>Default of <see cref="RunObserverInterval"/>: one timed call in 64 runs.</summary>
+    public const int DefaultRunObserverInterval = 64;
+
+    /// <summary>
+    /// Gets timings of sampled runs (metrics); null (the default) times nothing. Set it before the
+    /// worker starts running packets.
+    /// </summary>
+    public IXdpRunObserver? RunObserver { get; set; }
+
+    /// <summary>
+    /// Runs per timed call when <see cref="RunObserver"/> is set: the call that reaches this many runs
+    /// since the last timed one is timed (a batch is timed as a whole). 1 times every call.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int RunObserverInterval
+    {
+        get => _observerInterval;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _observerInterval = value;
+        }
+    }
+
     /// <summary>A buffer owned by the runner for <see cref="Run(ReadOnlySpan{byte}, int)"/> (page-sized frame).</summary>
     public XdpBuffer Buffer => _scratch ??= new XdpBuffer();
 
@@ -89,6 +116,12 @@ public sealed class XdpProgramRunner : IDisposable
     public XdpResult Run(XdpBuffer buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
+        var observer = RunObserver;
+        if (observer is not null && ++_untimed >= _observerInterval)
+        {
+            return RunTimed(buffer, observer);
+        }
+
         MapReaders.Enter(Context.ProcessorId);
         try
         {
@@ -98,6 +131,25 @@ public sealed class XdpProgramRunner : IDisposable
         {
             MapReaders.Exit(Context.ProcessorId);
         }
+    }
+
+    private XdpResult RunTimed(XdpBuffer buffer, IXdpRunObserver observer)
+    {
+        _untimed = 0;
+        var start = Stopwatch.GetTimestamp();
+        XdpResult result;
+        MapReaders.Enter(Context.ProcessorId);
+        try
+        {
+            result = RunEntered(buffer);
+        }
+        finally
+        {
+            MapReaders.Exit(Context.ProcessorId);
+        }
+
+        observer.OnRunsTimed(Stopwatch.GetTimestamp() - start, 1);
+        return result;
     }
 
     // Map pointers a program holds stay valid only inside a MapReaders section (the RCU stand-in).
@@ -117,6 +169,15 @@ public sealed class XdpProgramRunner : IDisposable
             throw new ArgumentException($"{buffers.Length} packets need as many result slots; {results.Length} were given.", nameof(results));
         }
 
+        var observer = RunObserver;
+        var timed = false;
+        if (observer is not null && buffers.Length > 0)
+        {
+            _untimed += buffers.Length;
+            timed = _untimed >= _observerInterval;
+        }
+
+        var start = timed ? Stopwatch.GetTimestamp() : 0;
         MapReaders.Enter(Context.ProcessorId);
         try
         {
@@ -129,6 +190,12 @@ public sealed class XdpProgramRunner : IDisposable
         finally
         {
             MapReaders.Exit(Context.ProcessorId);
+        }
+
+        if (timed)
+        {
+            _untimed = 0;
+            observer!.OnRunsTimed(Stopwatch.GetTimestamp() - start, buffers.Length);
         }
     }
 

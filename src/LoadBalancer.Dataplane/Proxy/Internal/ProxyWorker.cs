@@ -22,10 +22,11 @@ internal sealed class ProxyWorker : IDisposable
     private readonly XdpBuffer _buffer;
     private bool _disposed;
 
-    public ProxyWorker(LoadedObject loaded, string program, IProgramEngine? engine, int index)
+    public ProxyWorker(LoadedObject loaded, string program, IProgramEngine? engine, int index, IXdpRunObserver? runObserver = null)
     {
         Index = index;
         _runner = XdpProgramRunner.Create(loaded, program, engine, index);
+        _runner.RunObserver = runObserver;
         _buffer = new XdpBuffer(FrameSize);
     }
 
