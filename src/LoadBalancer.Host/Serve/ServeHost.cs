@@ -1,4 +1,5 @@
 using LoadBalancer.Balancer.Configuration;
+using LoadBalancer.Balancer.Health;
 using LoadBalancer.Balancer.Runtime;
 using LoadBalancer.Host.Cli;
 using Microsoft.AspNetCore.Builder;
@@ -100,6 +101,8 @@ public static class ServeHost
         services.AddSingleton(_ => new BalancerInstance(new BalancerInstanceOptions { CpuCount = settings.Workers, FlowCapacity = settings.FlowCapacity }));
         services.AddSingleton(sp => new ConfigurationStore(sp.GetRequiredService<BalancerInstance>().Control));
         services.AddSingleton<IConfigurationStore>(sp => sp.GetRequiredService<ConfigurationStore>());
+        services.AddSingleton(sp => new HealthMonitor(sp.GetRequiredService<IConfigurationStore>(), sp.GetRequiredService<ILogger<HealthMonitor>>(), TimeProvider.System));
+        services.AddSingleton<IHealthStatus>(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddSingleton(sp => new ServeRuntime(
             settings,
             sp.GetRequiredService<BalancerInstance>(),
@@ -130,10 +133,10 @@ public static class ServeHost
     }
 
     /// <summary>
-    /// Plug-in point for the services of the control API, metrics and health checks
-    /// (<c>AddLbApi()</c>, <c>AddLbMetrics()</c>, the health monitor). They find the
-    /// <see cref="IConfigurationStore"/>, <see cref="IServeRuntime"/>, <see cref="BalancerInstance"/> and
-    /// <see cref="ReloadStatistics"/> in the container.
+    /// Plug-in point for the services of the control API and metrics (<c>AddLbApi()</c>,
+    /// <c>AddLbMetrics()</c>). They find the <see cref="IConfigurationStore"/> (and <see cref="ConfigurationStore"/>),
+    /// <see cref="IServeRuntime"/>, <see cref="BalancerInstance"/>, <see cref="IHealthStatus"/>,
+    /// <see cref="ReloadStatistics"/> and <see cref="ReadinessState"/> in the container.
     /// </summary>
     private static void AddExtensions(WebApplicationBuilder builder)
     {
