@@ -36,8 +36,8 @@ public sealed class ServeEndToEndTests : IAsyncLifetime
     {
         var tcp = ServeConfig.FreeEndPoint();
         var udp = ServeConfig.FreeEndPoint();
-        var tcpReals = new[] { Backend(1, tcp.Port, ProxyProtocol.Tcp), Backend(2, tcp.Port, ProxyProtocol.Tcp) };
-        var udpReals = new[] { Backend(1, udp.Port, ProxyProtocol.Udp), Backend(2, udp.Port, ProxyProtocol.Udp) };
+        var tcpReals = new[] { Backend(1, ProxyProtocol.Tcp), Backend(2, ProxyProtocol.Tcp) };
+        var udpReals = new[] { Backend(1, ProxyProtocol.Udp), Backend(2, ProxyProtocol.Udp) };
         _config.Write(ServeConfig.Yaml((tcp.Port, "tcp", Reals(tcpReals)), (udp.Port, "udp", Reals(udpReals))));
         _lb = LbProcess.Serve(_config.Path, ServeConfig.FreeEndPoint());
         await _lb.WaitReadyAsync();
@@ -56,11 +56,11 @@ public sealed class ServeEndToEndTests : IAsyncLifetime
     public async Task Editing_the_file_adds_a_real_that_gets_flows_and_a_removed_real_gets_no_new_ones()
     {
         var vip = ServeConfig.FreeEndPoint();
-        var a = Backend(1, vip.Port, ProxyProtocol.Tcp);
-        var b = Backend(2, vip.Port, ProxyProtocol.Tcp);
-        var c = Backend(3, vip.Port, ProxyProtocol.Tcp);
+        var a = Backend(1, ProxyProtocol.Tcp);
+        var b = Backend(2, ProxyProtocol.Tcp);
+        var c = Backend(3, vip.Port, ProxyProtocol.Tcp); // no port in the config: the VIP's
         var newVip = ServeConfig.FreeEndPoint();
-        var d = Backend(4, newVip.Port, ProxyProtocol.Tcp);
+        var d = Backend(4, ProxyProtocol.Tcp);
         _config.Write(ServeConfig.Yaml((vip.Port, "tcp", Reals(a, b))));
         _lb = LbProcess.Serve(_config.Path, ServeConfig.FreeEndPoint());
         await _lb.WaitReadyAsync();
@@ -133,6 +133,26 @@ public sealed class ServeEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Demo_starts_echo_backends_on_the_reals_and_prints_how_to_try_it()
+    {
+        var tcp = ServeConfig.FreeEndPoint();
+        var udp = ServeConfig.FreeEndPoint();
+        var realPort = ServeConfig.FreeEndPoint().Port;
+        _config.Write(ServeConfig.Yaml((tcp.Port, "tcp", [(_config.Real(1), realPort), (_config.Real(2), realPort)]), (udp.Port, "udp", [(_config.Real(1), realPort)])));
+        var admin = ServeConfig.FreeEndPoint();
+        _lb = LbProcess.Start(admin, "demo", "--config", _config.Path, "--admin-listen", admin.ToString());
+        await _lb.WaitForLogAsync("Ctrl-C stops.");
+
+        Assert.True(_lb.Logged($"printf hi | nc -q1 127.0.0.1 {tcp.Port}"), _lb.Output);
+        Assert.True(_lb.Logged($"printf hi | nc -u -w1 127.0.0.1 {udp.Port}"), _lb.Output);
+        Assert.True(_lb.Logged($"curl -i http://{admin}/readyz"), _lb.Output);
+        Assert.Matches($@"^backend {_config.RealPrefix.Replace(".", @"\.", StringComparison.Ordinal)}[12]:{realPort}: hi$", await Clients.TcpAsync(tcp, "hi"));
+        Assert.Equal($"backend {_config.Real(1)}:{realPort}: hi", await Clients.UdpAsync(udp, "hi"));
+        _lb.Signal(LbProcess.Sigterm);
+        Assert.Equal(0, await _lb.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task An_invalid_first_config_exits_2_naming_the_field()
     {
         _config.Write("vips:\n  - address: not-an-address\n    port: 80\n    protocol: tcp\n");
@@ -145,6 +165,14 @@ public sealed class ServeEndToEndTests : IAsyncLifetime
     private EchoBackend Backend(int n, int port, ProxyProtocol protocol)
     {
         var backend = EchoBackend.Start(new IPEndPoint(_config.Real(n), port), protocol);
+        _backends.Add(backend);
+        return backend;
+    }
+
+    /// <summary>An echo backend on real address n and a free port of its own (the config names it as the real's port).</summary>
+    private EchoBackend Backend(int n, ProxyProtocol protocol)
+    {
+        var backend = EchoBackend.Start(new IPEndPoint(_config.Real(n), 0), protocol);
         _backends.Add(backend);
         return backend;
     }
