@@ -75,6 +75,7 @@ public sealed class ServeLifecycleService(
             runtime.Start();
             health.Start(); // follows the store from its first configuration on
             _started = true;
+            runtime.ReloadIfChanged("file"); // the file changed while starting (the watcher waits for readiness)
         }
         catch (Exception e)
         {

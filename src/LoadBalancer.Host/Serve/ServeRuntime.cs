@@ -29,7 +29,6 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
     private readonly HashSet<string> _warnedVips = new(StringComparer.Ordinal);
     private Dictionary<(ProxyEndpoint Endpoint, IPAddress Real), int> _realPorts = [];
     private ProxyFrontend? _proxy;
-    private ProgramInfo? _program;
     private string? _lastSeenHash;
 
     /// <summary>Creates the runtime; nothing runs until <see cref="Start"/>.</summary>
@@ -60,6 +59,7 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
         _readiness = readiness;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<ServeRuntime>();
+        Program = Describe(balancer, settings);
     }
 
     /// <summary>Start-up settings.</summary>
@@ -72,7 +72,7 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
     public string ConfigPath => Settings.ConfigPath;
 
     /// <inheritdoc />
-    public ProgramInfo Program => _program ?? throw new InvalidOperationException("The program is not loaded yet; lb serve is still starting.");
+    public ProgramInfo Program { get; }
 
     /// <summary>The proxy frontend, null before <see cref="Start"/>.</summary>
     public ProxyFrontend? Frontend => Volatile.Read(ref _proxy);
@@ -87,15 +87,8 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
     {
         var watch = Stopwatch.StartNew();
         var name = BalancerObjects.BalancerProgram;
-        var program = _balancer.Loaded.GetProgram(name);
-        Settings.Engine.Prepare(program);
-        var definition = _balancer.Loaded.Object.Programs.First(p => p.Name == name);
-        var verification = program.Verification;
-        var verdict = verification is null
-            ? "not verified"
-            : string.Create(CultureInfo.InvariantCulture, $"accepted ({verification.ProcessedInstructions} insns processed, {verification.Elapsed.TotalMilliseconds:F0} ms)");
-        _program = new ProgramInfo("balancer.bpf.o", definition.SectionName, Settings.Engine.Name, program.Length, verdict, Settings.Workers);
-        ServeLog.ProgramReady(_logger, name, _program.Object, program.Length, verdict, Settings.Engine.Name, watch.ElapsedMilliseconds);
+        Settings.Engine.Prepare(_balancer.Loaded.GetProgram(name));
+        ServeLog.ProgramReady(_logger, name, Program.Object, Program.Instructions, Program.Verifier, Program.Engine, watch.ElapsedMilliseconds);
 
         var diff = Store.Replace(_initial, "file");
         LogApplied("file", diff);
@@ -261,6 +254,19 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
         }
 
         return new ProxyEndpoint(address, vip.Port, protocol == 6 ? ProxyProtocol.Tcp : ProxyProtocol.Udp);
+    }
+
+    /// <summary>The program as loaded (the verifier ran when the balancer was created).</summary>
+    private static ProgramInfo Describe(BalancerInstance balancer, ServeSettings settings)
+    {
+        var name = BalancerObjects.BalancerProgram;
+        var program = balancer.Loaded.GetProgram(name);
+        var section = balancer.Loaded.Object.Programs.First(p => p.Name == name).SectionName;
+        var verification = program.Verification;
+        var verdict = verification is null
+            ? "not verified"
+            : string.Create(CultureInfo.InvariantCulture, $"accepted ({verification.ProcessedInstructions} insns processed, {verification.Elapsed.TotalMilliseconds:F0} ms)");
+        return new ProgramInfo("balancer.bpf.o", section, settings.Engine.Name, program.Length, verdict, settings.Workers);
     }
 
     private int ResolveRealPort(IPAddress real, ProxyEndpoint endpoint) =>
