@@ -93,6 +93,7 @@ public sealed class ServeEndToEndTests : IAsyncLifetime
 
         _config.Write("vips:\n  - address: 127.0.0.1\n    port: 70000\n    protocol: tcp\n");
         await _lb.WaitForLogAsync("rejected, the running configuration keeps serving");
+        Assert.True(_lb.Logged($"{_config.Path}:3:"), _lb.Output); // file:line:column
         Assert.True(_lb.Logged("vips[0].port"), _lb.Output);
 
         Assert.Equal($"{a.Identity}: still", await Clients.TcpAsync(vip, "still"));
