@@ -83,6 +83,25 @@ public sealed class ServeEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_kubelet_style_data_symlink_swap_is_seen_and_applied()
+    {
+        var first = ServeConfig.FreeEndPoint();
+        var second = ServeConfig.FreeEndPoint();
+        var a = Backend(1, ProxyProtocol.Tcp);
+        var b = Backend(2, ProxyProtocol.Tcp);
+        var mount = new KubeletConfigMap(_config.Directory);
+        mount.Publish(ServeConfig.Yaml((first.Port, "tcp", Reals(a))));
+        _lb = LbProcess.Serve(mount.ConfigPath, ServeConfig.FreeEndPoint());
+        await _lb.WaitReadyAsync();
+        Assert.Equal($"{a.Identity}: one", await Clients.TcpAsync(first, "one"));
+
+        mount.Publish(ServeConfig.Yaml((first.Port, "tcp", Reals(a)), (second.Port, "tcp", Reals(b))));
+        await _lb.WaitForLogAsync($"Listening on tcp://127.0.0.1:{second.Port}");
+
+        Assert.Equal($"{b.Identity}: two", await Clients.TcpAsync(second, "two"));
+    }
+
+    [Fact]
     public async Task A_broken_file_on_reload_is_logged_and_counted_and_the_old_config_keeps_serving()
     {
         var vip = ServeConfig.FreeEndPoint();
