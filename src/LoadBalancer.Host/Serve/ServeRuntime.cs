@@ -7,6 +7,7 @@ using LoadBalancer.Balancer.Configuration;
 using LoadBalancer.Balancer.Runtime;
 using LoadBalancer.Dataplane.Proxy;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LoadBalancer.Host.Serve;
 
@@ -26,6 +27,7 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
     private readonly ReadinessState _readiness;
     private readonly ILogger<ServeRuntime> _logger;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly IConfigureOptions<ProxyOptions>[] _proxyConfigurators;
     private readonly HashSet<string> _warnedVips = new(StringComparer.Ordinal);
     private Dictionary<(ProxyEndpoint Endpoint, IPAddress Real), int> _realPorts = [];
     private ProxyFrontend? _proxy;
@@ -40,6 +42,9 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
     /// <param name="statistics">Reload counts.</param>
     /// <param name="readiness">The readiness flag set once the frontend listens.</param>
     /// <param name="loggerFactory">Loggers for this and the frontend.</param>
+    /// <param name="proxyConfigurators">
+    /// Applied to the proxy's options before it starts (e.g. <c>services.Configure&lt;ProxyOptions&gt;(o =&gt; o.RunObserver = ...)</c> for metrics).
+    /// </param>
     public ServeRuntime(
         ServeSettings settings,
         BalancerInstance balancer,
@@ -48,7 +53,8 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
         string initialHash,
         ReloadStatistics statistics,
         ReadinessState readiness,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IEnumerable<IConfigureOptions<ProxyOptions>>? proxyConfigurators = null)
     {
         Settings = settings;
         _balancer = balancer;
@@ -58,6 +64,7 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
         _statistics = statistics;
         _readiness = readiness;
         _loggerFactory = loggerFactory;
+        _proxyConfigurators = [.. proxyConfigurators ?? []];
         _logger = loggerFactory.CreateLogger<ServeRuntime>();
         Program = Describe(balancer, settings);
     }
@@ -94,6 +101,11 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
         LogApplied("file", diff);
 
         var options = Settings.CreateProxyOptions(ResolveRealPort);
+        foreach (var configure in _proxyConfigurators)
+        {
+            configure.Configure(options);
+        }
+
         var proxy = new ProxyFrontend(_balancer.Loaded, name, options, _loggerFactory.CreateLogger<ProxyFrontend>(), Settings.Engine);
         proxy.Start();
         Volatile.Write(ref _proxy, proxy);
