@@ -211,7 +211,7 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
                 {
                     if (IPAddress.TryParse(real.Address, out var address))
                     {
-                        ports[(endpoint, address)] = real.Port != 0 ? real.Port : vip.Port;
+                        ports[(endpoint, address)] = vip.PortFor(real);
                     }
                 }
             }
@@ -256,7 +256,7 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
 
         if (vip.Port == 0)
         {
-            var name = vip.Name ?? $"{vip.Address}:0/{vip.Protocol}";
+            var name = vip.GetDisplayName();
             if (_warnedVips.Add(name))
             {
                 ServeLog.VipNotListened(_logger, name, "an any-port VIP (port 0) cannot be listened on by the proxy frontend; give it a port");
