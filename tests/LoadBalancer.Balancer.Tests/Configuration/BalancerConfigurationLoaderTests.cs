@@ -141,7 +141,7 @@ public sealed class BalancerConfigurationLoaderTests
         }
 
         Assert.Equal("tcp", config.Vips[0].HealthCheck!.Type);
-        Assert.Equal(("udp", "ping", "ping"), (config.Vips[1].HealthCheck!.Type, config.Vips[1].HealthCheck!.Send, config.Vips[1].HealthCheck!.Expect));
+        Assert.Equal(("udp", "ping", "backend"), (config.Vips[1].HealthCheck!.Type, config.Vips[1].HealthCheck!.Send, config.Vips[1].HealthCheck!.Expect));
         Assert.Equal(TimeSpan.FromMilliseconds(500), config.Vips[1].HealthCheck!.Timeout);
         Assert.Equal(("172.16.0.0", 16, "fc00::", 32), (config.Settings.SourceV4, config.Settings.SourceV4HashBits, config.Settings.SourceV6, config.Settings.SourceV6HashBits));
     }
