@@ -1,6 +1,7 @@
 using System.Net;
 using LoadBalancer.Dataplane.Proxy;
 using LoadBalancer.EndToEnd.Tests.Harness;
+using LoadBalancer.Host.Serve;
 
 namespace LoadBalancer.EndToEnd.Tests;
 
@@ -22,11 +23,17 @@ public sealed class ReloadUnderLoadTests : EndToEndTest
         await using var load = TrafficLoop.Start(vip, clients: 3, sessions);
         await load.WaitForMoreAsync(60, lb);
 
-        var applied = lb.CountLogged("Configuration applied from file");
-        Config.Write(E2eConfig.Yaml(new VipSpec(vip.Port, "tcp", Reals(a, b, d))));
-        await lb.WaitForLogCountAsync("Configuration applied from file", applied);
-        var reloaded = load.Now;
-        await load.WaitForMoreAsync(300, lb);
+        // c out and d in, back and forth: every reload adds one real and removes another
+        var reloaded = TimeSpan.Zero;
+        foreach (var third in (EchoBackend[])[d, c, d])
+        {
+            var applied = lb.CountLogged("Configuration applied from file");
+            Config.Write(E2eConfig.Yaml(new VipSpec(vip.Port, "tcp", Reals(a, b, third))));
+            await lb.WaitForLogCountAsync("Configuration applied from file", applied);
+            reloaded = load.Now;
+            await load.WaitForMoreAsync(150, lb);
+        }
+
         await load.StopAsync();
 
         Assert.Empty(load.FailedSince(TimeSpan.Zero));
@@ -36,9 +43,11 @@ public sealed class ReloadUnderLoadTests : EndToEndTest
         foreach (var session in sessions.Where(s => s.Backend != c.Identity))
         {
             Assert.Null(session.Failure);
+            Assert.True(session.Exchanges >= 3, $"{session.Backend}: only {session.Exchanges} exchanges");
             await session.ExchangeAsync();
         }
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"sessions to the removed real: {sessions.Count(s => s.Backend == c.Identity)}, broken: {sessions.Count(s => s.Backend == c.Identity && s.Failure is not null)}");
         Assert.True(lb.Logged($"real {c.EndPoint.Address} removed"), lb.Output);
         Assert.True(lb.Logged($"real {d.EndPoint.Address} added"), lb.Output);
     }

@@ -19,6 +19,9 @@ namespace LoadBalancer.Host.Serve;
 /// </summary>
 public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
 {
+    /// <summary>How long a flow to a real the store is still adding waits for its port (see <see cref="ResolveRealPort"/>).</summary>
+    private static readonly TimeSpan RealPortWait = TimeSpan.FromMilliseconds(500);
+
     private readonly Lock _reloadGate = new();
     private readonly Lock _syncGate = new();
     private readonly BalancerInstance _balancer;
@@ -281,8 +284,64 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
         return new ProgramInfo("balancer.bpf.o", section, settings.Engine.Name, program.Length, verdict, settings.Workers);
     }
 
-    private int ResolveRealPort(IPAddress real, ProxyEndpoint endpoint) =>
-        Volatile.Read(ref _realPorts).TryGetValue((endpoint, real), out var port) ? port : endpoint.Port;
+    /// <summary>
+    /// The real's port from the configuration. The store writes a new real into the rings before it publishes
+    /// the configuration naming its port (and before <c>Changed</c> refreshes <see cref="_realPorts"/>), so a
+    /// flow picked in that window would go to the VIP's port. A real no VIP of <see cref="IConfigurationStore.Current"/>
+    /// names is such a new real: the flow waits (spinning, at most <see cref="RealPortWait"/>) for the store to
+    /// publish it. A real known elsewhere (a real shared with another VIP, a QUIC server id's real) does not wait.
+    /// </summary>
+    private int ResolveRealPort(IPAddress real, ProxyEndpoint endpoint)
+    {
+        if (Volatile.Read(ref _realPorts).TryGetValue((endpoint, real), out var port))
+        {
+            return port;
+        }
+
+        var deadline = Environment.TickCount64 + (long)RealPortWait.TotalMilliseconds;
+        var spin = default(SpinWait);
+        while (true)
+        {
+            var (known, found) = FindRealPort(Store.Current, real, endpoint);
+            if (found is { } realPort)
+            {
+                return realPort;
+            }
+
+            if (known || Environment.TickCount64 > deadline)
+            {
+                return endpoint.Port;
+            }
+
+            spin.SpinOnce();
+        }
+    }
+
+    /// <summary>Whether any VIP names <paramref name="real"/>, and its port in the VIP of <paramref name="endpoint"/>.</summary>
+    private static (bool Known, int? Port) FindRealPort(BalancerConfiguration configuration, IPAddress real, ProxyEndpoint endpoint)
+    {
+        var protocol = endpoint.Protocol == ProxyProtocol.Tcp ? 6 : 17;
+        var known = false;
+        foreach (var vip in configuration.Vips)
+        {
+            foreach (var candidate in vip.Reals)
+            {
+                if (!IPAddress.TryParse(candidate.Address, out var parsed) || !parsed.Equals(real))
+                {
+                    continue;
+                }
+
+                known = true;
+                if (vip.Port == endpoint.Port && BalancerConfigurationValidator.ParseProtocol(vip.Protocol) == protocol
+                    && IPAddress.TryParse(vip.Address, out var address) && address.Equals(endpoint.Address))
+                {
+                    return (true, vip.PortFor(candidate));
+                }
+            }
+        }
+
+        return (known, null);
+    }
 
     private static string FormatEndPoint(IPEndPoint endPoint) =>
         endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : endPoint.ToString();
