@@ -55,7 +55,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(bind ?? IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http1AndHttp2));
         var balancer = new BalancerInstance(new BalancerInstanceOptions { FlowCapacity = 4096 });
-        var store = new TestConfigurationStore(balancer.Control, initial ?? EmptyConfiguration);
+        var store = new ConfigurationStore(balancer.Control, initial ?? EmptyConfiguration);
         builder.Services.AddSingleton(balancer.Control);
         builder.Services.AddSingleton<IConfigurationStore>(store);
         if (runtime is not null)

@@ -18,7 +18,7 @@ public sealed class SettingsAndQuicMethodsTests
 
         Assert.Equal("02:00:00:00:00:fe", before.GatewayMac);
         Assert.Equal(6080u, before.GuePort);
-        Assert.Equal(new Settings { GatewayMac = "02:00:00:00:00:fe", GuePort = 7000, SourceV4 = "172.16.0.0", SourceV4HashBits = 8, SourceV6 = "::" }, after.Settings);
+        Assert.Equal(new Settings { GatewayMac = "02:00:00:00:00:fe", GuePort = 7000, SourceV4 = "172.16.0.0", SourceV4HashBits = 8, SourceV6 = "::", EncapMode = "ipip" }, after.Settings);
         Assert.Equal(new SettingsConfiguration("02:00:00:00:00:fe", 7000, "172.16.0.0", 8), host.Store.Current.Settings);
         Assert.Equal(7000, host.Control.Snapshot().Settings.GuePort);
     }
@@ -34,7 +34,7 @@ public sealed class SettingsAndQuicMethodsTests
 
         Assert.StartsWith("gatewayMac: '02:00:zz' is not a MAC address", mac.Status.Detail);
         Assert.Contains("sourceV6: '10.0.0.1' is not an IPv6 address", bits.Status.Detail);
-        Assert.Contains("sourceV6HashBits: '40' is outside 0..32", bits.Status.Detail);
+        Assert.Contains("sourceV6: '40' hash bits is outside 0..32", bits.Status.Detail);
         Assert.Same(before, host.Store.Current);
     }
 

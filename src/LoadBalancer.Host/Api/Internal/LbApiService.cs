@@ -40,9 +40,23 @@ internal sealed partial class LbApiService(IServiceProvider services) : Lb.LbBas
             throw ApiErrors.FailedPrecondition($"the balancer rejected the change: {e.Message}");
         }
 
-        var response = new MutationResponse { Generation = _store.Generation };
+        var response = new MutationResponse { Generation = diff.IsEmpty ? _store.Generation : diff.Generation };
         response.Changes.AddRange(diff.Changes);
         return response;
+    }
+
+    /// <summary>The running configuration and the generation it belongs to (re-read if a change landed in between).</summary>
+    private (BalancerConfiguration Config, long Generation) CurrentWithGeneration()
+    {
+        while (true)
+        {
+            var before = _store.Generation;
+            var config = _store.Current;
+            if (_store.Generation == before)
+            {
+                return (config, before);
+            }
+        }
     }
 
     /// <summary>Validates a candidate configuration inside a mutation; see <see cref="ApiErrors.FromValidation"/>.</summary>
