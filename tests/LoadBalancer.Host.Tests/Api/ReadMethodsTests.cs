@@ -123,6 +123,20 @@ public sealed class ReadMethodsTests
     }
 
     [Fact]
+    public async Task A_real_the_health_overlay_took_down_shows_no_ring_slots_and_stays_configured()
+    {
+        await using var host = await ApiTestHost.StartAsync(ApiTestConfigurations.TwoVips());
+        host.Store.SetRealHealth(VipId.ForTcp(IPAddress.Parse("10.0.0.10"), 80), IPAddress.Parse("10.0.1.3"), healthy: false);
+
+        var reals = await host.Grpc().ListRealsAsync(new ListRealsRequest { Vip = "web" }, cancellationToken: TestContext.Current.CancellationToken);
+
+        var down = reals.Reals.Single(r => r.Address == "10.0.1.3");
+        Assert.Equal((0, 1u), (down.RingSlots, down.Weight));
+        Assert.Equal(BalancerConstants.RingSize, reals.Reals.Sum(r => r.RingSlots));
+        Assert.Equal(4, host.Store.Current.Vips[0].Reals.Count);
+    }
+
+    [Fact]
     public async Task Without_health_checks_every_real_is_up_and_unchecked()
     {
         await using var host = await ApiTestHost.StartAsync(ApiTestConfigurations.TwoVips());
