@@ -111,6 +111,25 @@ public sealed class HttpJsonRoutesTests
     }
 
     [Fact]
+    public async Task Reload_program_and_export_routes_answer_and_malformed_json_is_400()
+    {
+        await using var host = await ApiTestHost.StartAsync(ApiTestConfigurations.TwoVips());
+        var http = host.Http();
+
+        var reload = await Send(http, HttpMethod.Post, "/v1/config:reload");
+        var program = await Send(http, HttpMethod.Get, "/v1/program");
+        var export = await GetJson(http, "/v1/config");
+        var malformed = await Send(http, HttpMethod.Post, "/v1/vips", "{\"address\": ");
+
+        Assert.Equal((HttpStatusCode.BadRequest, 9), (reload.Status, reload.Json.GetProperty("code").GetInt32()));
+        Assert.Contains("nothing to reload", reload.Json.GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, program.Status);
+        Assert.Contains("10.0.0.10", export.GetProperty("yaml").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.Status);
+        Assert.Equal(2, host.Store.Current.Vips.Count);
+    }
+
+    [Fact]
     public async Task An_ipv6_vip_is_reachable_by_its_bracketed_id_in_the_path()
     {
         await using var host = await ApiTestHost.StartAsync();
@@ -144,6 +163,18 @@ public sealed class HttpJsonRoutesTests
 
         using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+        if (text.Length == 0)
+        {
+            return (response.StatusCode, default);
+        }
+
+        try
+        {
+            return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+        }
+        catch (JsonException)
+        {
+            return (response.StatusCode, JsonDocument.Parse(JsonSerializer.Serialize(new { text })).RootElement.Clone());
+        }
     }
 }
