@@ -3,7 +3,10 @@ using LoadBalancer.Balancer.Health;
 using LoadBalancer.Balancer.Control;
 using LoadBalancer.Balancer.Runtime;
 using LoadBalancer.Dataplane.Proxy;
+using LoadBalancer.Host.Api;
 using LoadBalancer.Host.Cli;
+using LoadBalancer.Host.Metrics;
+using LoadBalancer.Dataplane.Xdp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -122,7 +125,7 @@ public static class ServeHost
         services.AddHostedService(sp => sp.GetRequiredService<ServeLifecycleService>());
         services.AddSingleton<ConfigReloadService>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloadService>());
-        AddExtensions(builder);
+        AddExtensions(builder, settings, file);
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LoadBalancer.Host.Serve");
@@ -144,19 +147,25 @@ public static class ServeHost
     /// <see cref="BalancerControl"/>, <see cref="ReloadStatistics"/> and <see cref="ReadinessState"/> in the
     /// container; <c>services.Configure&lt;ProxyOptions&gt;(...)</c> reaches the proxy frontend (e.g. its run observer).
     /// </summary>
-    private static void AddExtensions(WebApplicationBuilder builder)
+    private static void AddExtensions(WebApplicationBuilder builder, ServeSettings settings, ConfigFile file)
     {
-        // builder.Services.AddLbApi();
-        // builder.Services.AddLbMetrics();
-        // builder.Services.Configure<ProxyOptions>(o => o.RunObserver = ...); // lb_program_run_seconds
-        _ = builder;
+        // A relative tokenFile is relative to the configuration file, like every path in lb.yaml.
+        var tokenFile = file.Configuration.Admin?.TokenFile;
+        if (tokenFile is not null && !Path.IsPathRooted(tokenFile))
+        {
+            tokenFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.ConfigPath)) ?? ".", tokenFile);
+        }
+
+        builder.Services.AddLbApi(new LbApiOptions { TokenFile = tokenFile });
+        builder.Services.AddLbMetrics();
+        builder.Services.AddSingleton<IConfigureOptions<ProxyOptions>>(sp =>
+            new ConfigureOptions<ProxyOptions>(o => o.RunObserver = sp.GetRequiredService<IXdpRunObserver>())); // lb_program_run_seconds
     }
 
     /// <summary>Plug-in point for their endpoints (<c>MapLbApi()</c>, <c>MapLbMetrics()</c>) on the admin listener.</summary>
     private static void MapExtensions(WebApplication app)
     {
-        // app.MapLbApi();
-        // app.MapLbMetrics();
-        _ = app;
+        app.MapLbApi();
+        app.MapLbMetrics();
     }
 }

@@ -25,6 +25,11 @@ internal sealed class ApiCallInterceptor(ApiAccessPolicy policy, IEnumerable<IAp
             code = e.StatusCode;
             throw;
         }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            code = StatusCode.Cancelled;
+            throw;
+        }
         finally
         {
             var elapsed = Stopwatch.GetElapsedTime(start);

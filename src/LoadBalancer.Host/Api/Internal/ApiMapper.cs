@@ -60,7 +60,7 @@ internal static class ApiMapper
         message.Flags.AddRange(vip.Flags);
         foreach (var real in vip.Reals)
         {
-            message.Reals.Add(ToMessage(real, id, real.HealthCheck ?? vip.HealthCheck, snapshot, health));
+            message.Reals.Add(ToMessage(real, id, vip.HealthCheckFor(real), snapshot, health));
         }
 
         return message;

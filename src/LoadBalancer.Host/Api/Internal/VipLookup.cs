@@ -51,7 +51,7 @@ internal static class VipLookup
     }
 
     /// <summary>The id of a VIP of a validated configuration.</summary>
-    public static VipId IdOf(VipConfiguration vip) => TryIdOf(vip) ?? throw new InvalidOperationException($"VIP {vip.Address}:{vip.Port}/{vip.Protocol} of the running configuration does not parse.");
+    public static VipId IdOf(VipConfiguration vip) => vip.GetId();
 
     /// <summary>The id of a VIP, or null when its address, port or protocol is invalid.</summary>
     public static VipId? TryIdOf(VipConfiguration vip) =>
