@@ -98,6 +98,24 @@ internal sealed partial class LbProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>A JSON API call on the admin port; <paramref name="token"/> goes in <c>Authorization: Bearer</c>.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> ApiAsync(HttpMethod method, string path, string? json = null, string? token = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri($"http://{Admin}{path}"));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await _http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     public Task WaitReadyAsync() =>
         Wait.UntilAsync(async () => await TryStatusAsync("/readyz") == HttpStatusCode.OK, "/readyz to answer 200", this);
 
