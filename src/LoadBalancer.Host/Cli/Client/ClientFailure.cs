@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Net.Http;
+using System.Net.Sockets;
+using Grpc.Core;
+
+namespace LoadBalancer.Host.Cli.Client;
+
+/// <summary>Turns a failed API call into the one-line message and the exit code scripts rely on.</summary>
+internal static class ClientFailure
+{
+    /// <summary>The exit code and message for <paramref name="error"/> from <paramref name="settings"/>' server.</summary>
+    public static (int ExitCode, string Message) Describe(RpcException error, ClientSettings settings)
+    {
+        var detail = string.IsNullOrWhiteSpace(error.Status.Detail) ? error.StatusCode.ToString() : error.Status.Detail;
+        return error.StatusCode switch
+        {
+            StatusCode.NotFound => (ClientExitCodes.NotFound, detail),
+            StatusCode.InvalidArgument or StatusCode.OutOfRange or StatusCode.AlreadyExists => (ClientExitCodes.Usage, detail),
+            StatusCode.Unauthenticated => (ClientExitCodes.Denied, $"unauthenticated: {detail} (pass --token, --token-file or ${ClientOptions.TokenVariable})"),
+            StatusCode.PermissionDenied => (ClientExitCodes.Denied, $"permission denied: {detail}"),
+            StatusCode.DeadlineExceeded => (ClientExitCodes.CannotConnect, $"no answer from {settings.ServerText} within {Seconds(settings.Timeout)} (--timeout)"),
+            StatusCode.Unavailable => (ClientExitCodes.CannotConnect, CannotConnect(error, settings)),
+            StatusCode.Unimplemented => (ClientExitCodes.ServerFailure, $"the server at {settings.ServerText} does not offer this call ({detail}); is it an older lb?"),
+            _ => (ClientExitCodes.ServerFailure, $"server error ({error.StatusCode}): {detail}"),
+        };
+    }
+
+    /// <summary>"cannot connect to URL: connection refused (is `lb serve` running?)".</summary>
+    private static string CannotConnect(RpcException error, ClientSettings settings)
+    {
+        var reason = Reason(error);
+        var hint = reason == "connection refused" ? " (is `lb serve` running?)" : string.Empty;
+        return $"cannot connect to {settings.ServerText}: {reason}{hint}";
+    }
+
+    /// <summary>The innermost socket error in words, else the innermost message.</summary>
+    private static string Reason(Exception error)
+    {
+        string? message = null;
+        for (Exception? e = error.InnerException ?? error; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException socket)
+            {
+                return socket.SocketErrorCode switch
+                {
+                    SocketError.ConnectionRefused => "connection refused",
+                    SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "host not found",
+                    SocketError.TimedOut => "connection timed out",
+                    SocketError.NetworkUnreachable or SocketError.HostUnreachable => "network unreachable",
+                    SocketError.ConnectionReset => "connection reset",
+                    _ => socket.Message,
+                };
+            }
+
+            if (e is HttpRequestException http && http.HttpRequestError == HttpRequestError.NameResolutionError)
+            {
+                return "host not found";
+            }
+
+            message = e is RpcException rpc ? rpc.Status.Detail : e.Message;
+        }
+
+        return string.IsNullOrWhiteSpace(message) ? "unavailable" : message;
+    }
+
+    private static string Seconds(TimeSpan time) =>
+        time.TotalSeconds >= 1 ? $"{time.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}s" : $"{time.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)}ms";
+}
