@@ -61,7 +61,9 @@ internal sealed class ClientAction(ClientOptions options, Func<ParseResult, Clie
     {
         if (parse.Errors.Count > 0)
         {
-            return parse.Errors[0].Message;
+            // One line: some messages list choices on following lines.
+            var lines = parse.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return lines.Length == 1 ? lines[0] : $"{lines[0]} {string.Join(", ", lines[1..])}";
         }
 
         return parse.UnmatchedTokens.Count > 0 ? $"unexpected argument '{parse.UnmatchedTokens[0]}'" : null;

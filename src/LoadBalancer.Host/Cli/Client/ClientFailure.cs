@@ -12,6 +12,12 @@ internal static class ClientFailure
     public static (int ExitCode, string Message) Describe(RpcException error, ClientSettings settings)
     {
         var detail = string.IsNullOrWhiteSpace(error.Status.Detail) ? error.StatusCode.ToString() : error.Status.Detail;
+        if (error.StatusCode == StatusCode.Internal && error.Status.DebugException is HttpRequestException http)
+        {
+            // The call never reached a gRPC service: not HTTP/2, or not HTTP at all.
+            return (ClientExitCodes.CannotConnect, $"cannot connect to {settings.ServerText}: {NotGrpc(http)}");
+        }
+
         return error.StatusCode switch
         {
             StatusCode.NotFound => (ClientExitCodes.NotFound, detail),
@@ -31,6 +37,20 @@ internal static class ClientFailure
         var reason = Reason(error);
         var hint = reason == "connection refused" ? " (is `lb serve` running?)" : string.Empty;
         return $"cannot connect to {settings.ServerText}: {reason}{hint}";
+    }
+
+    /// <summary>Why an HTTP request failed below gRPC, in words.</summary>
+    private static string NotGrpc(HttpRequestException error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is HttpProtocolException { ErrorCode: 0xd })
+            {
+                return "the server answers HTTP/1.1 only; the API needs HTTP/2 without TLS (h2c), as `lb serve`'s admin port speaks";
+            }
+        }
+
+        return $"no gRPC server there ({error.Message})";
     }
 
     /// <summary>The innermost socket error in words, else the innermost message.</summary>

@@ -46,7 +46,25 @@ internal sealed class ClientOptions
     {
         Description = "Output format: table (default), json or yaml (stable, for scripts).",
         Recursive = true,
+        HelpName = "table|json|yaml",
         DefaultValueFactory = _ => ClientOutputFormat.Table,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "table";
+            switch (text.ToLowerInvariant())
+            {
+                case "table":
+                    return ClientOutputFormat.Table;
+                case "json":
+                    return ClientOutputFormat.Json;
+                case "yaml":
+                case "yml":
+                    return ClientOutputFormat.Yaml;
+                default:
+                    result.AddError($"--output: '{text}' is not table, json or yaml");
+                    return ClientOutputFormat.Table;
+            }
+        },
     };
 
     /// <summary><c>--timeout DURATION</c>.</summary>

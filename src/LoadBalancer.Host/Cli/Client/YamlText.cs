@@ -23,9 +23,15 @@ internal static class YamlText
             JsonValueKind.String => value.GetValue<string>(),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.Number => value.TryGetValue<long>(out var whole) ? whole : value.GetValue<double>(),
+            JsonValueKind.Number => Number(value.ToJsonString()),
             _ => null,
         },
         _ => node.ToJsonString(),
     };
+
+    /// <summary>A JSON number as the narrowest exact .NET number (whatever type the node was built from).</summary>
+    private static object Number(string text) =>
+        long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var whole) ? whole
+        : ulong.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var large) ? large
+        : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

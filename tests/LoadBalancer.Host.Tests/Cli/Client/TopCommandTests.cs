@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json;
+using YamlDotNet.RepresentationModel;
+
+namespace LoadBalancer.Host.Tests.Cli.Client;
+
+/// <summary><c>lb top --once</c> against a server whose counters grow by a known amount per read.</summary>
+[Collection(nameof(ConsoleCapture))]
+public sealed class TopCommandTests(FakeServerFixture server) : IClassFixture<FakeServerFixture>
+{
+    [Fact]
+    public void Once_as_json_gives_rates_over_the_measured_interval()
+    {
+        var result = server.Run("top", "--once", "--interval", "200ms", "-o", "json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Out);
+        var seconds = json.RootElement.GetProperty("intervalSeconds").GetDouble();
+        Assert.InRange(seconds, 0.19, 5);
+        var vip = Assert.Single(json.RootElement.GetProperty("vips").EnumerateArray().ToArray());
+        Assert.Equal("10.0.0.10:80/tcp", vip.GetProperty("vip").GetString());
+        Assert.Equal("web", vip.GetProperty("name").GetString());
+        Assert.Equal(FakeLbService.PacketsPerRead / seconds, vip.GetProperty("packetsPerSecond").GetDouble(), FakeLbService.PacketsPerRead / seconds * 0.01);
+        Assert.Equal(FakeLbService.BytesPerRead / seconds, vip.GetProperty("bytesPerSecond").GetDouble(), FakeLbService.BytesPerRead / seconds * 0.01);
+        Assert.Equal(0UL, vip.GetProperty("packets").GetUInt64() % FakeLbService.PacketsPerRead);
+        var real = Assert.Single(vip.GetProperty("reals").EnumerateArray().ToArray());
+        Assert.Equal("10.0.1.1", real.GetProperty("real").GetString());
+        Assert.Equal(vip.GetProperty("packetsPerSecond").GetDouble(), real.GetProperty("packetsPerSecond").GetDouble());
+    }
+
+    [Fact]
+    public void Once_as_a_table_shows_each_vip_with_its_reals()
+    {
+        var result = server.Run("top", "--once", "--interval", "100ms");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("lb top", result.Out, StringComparison.Ordinal);
+        Assert.Contains("PKTS/S", result.Out, StringComparison.Ordinal);
+        Assert.Contains("BYTES/S", result.Out, StringComparison.Ordinal);
+        var lines = result.Out.Split('\n');
+        var vipLine = Assert.Single(lines, l => l.Contains("10.0.0.10:80/tcp", StringComparison.Ordinal));
+        Assert.Contains("web", vipLine, StringComparison.Ordinal);
+        Assert.Contains("KiB/s", vipLine, StringComparison.Ordinal);
+        var realLine = Assert.Single(lines, l => l.Contains("10.0.1.1", StringComparison.Ordinal));
+        Assert.True(Array.IndexOf(lines, realLine) > Array.IndexOf(lines, vipLine));
+    }
+
+    [Fact]
+    public void Once_as_yaml_is_the_same_document()
+    {
+        var result = server.Run("top", "--once", "--interval", "100ms", "-o", "yaml", "--vip", "web");
+
+        Assert.Equal(0, result.ExitCode);
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(result.Out));
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        Assert.True(double.Parse(((YamlScalarNode)root["intervalSeconds"]).Value!, CultureInfo.InvariantCulture) > 0.09);
+        var vip = (YamlMappingNode)((YamlSequenceNode)root["vips"]).Single();
+        Assert.Equal("web", ((YamlScalarNode)vip["name"]).Value);
+    }
+
+    [Fact]
+    public void Unknown_vip_exits_3()
+    {
+        var result = server.Run("top", "--once", "--vip", "nosuch");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("lb: VIP 'nosuch' not found", result.Error.TrimEnd());
+    }
+}
