@@ -60,11 +60,53 @@ public sealed class TopCommandTests(FakeServerFixture server) : IClassFixture<Fa
     }
 
     [Fact]
+    public async Task Live_json_prints_one_document_per_interval_until_cancelled()
+    {
+        var (code, output) = await RunUntilCancelledAsync(TimeSpan.FromMilliseconds(1200), "top", "--interval", "200ms", "-o", "json", "--server", server.Address);
+
+        Assert.Equal(0, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.InRange(lines.Length, 2, 7);
+        foreach (var line in lines)
+        {
+            using var json = JsonDocument.Parse(line);
+            Assert.True(json.RootElement.GetProperty("vips")[0].GetProperty("packetsPerSecond").GetDouble() > 0);
+        }
+    }
+
+    [Fact]
+    public async Task Live_table_refreshes_until_cancelled()
+    {
+        var (code, output) = await RunUntilCancelledAsync(TimeSpan.FromMilliseconds(800), "top", "--interval", "200ms", "--server", server.Address);
+
+        Assert.Equal(0, code);
+        Assert.Contains("10.0.0.10:80/tcp", output, StringComparison.Ordinal);
+        Assert.Contains("PKTS/S", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_vip_exits_3()
     {
         var result = server.Run("top", "--once", "--vip", "nosuch");
 
         Assert.Equal(3, result.ExitCode);
         Assert.Equal("lb: VIP 'nosuch' not found", result.Error.TrimEnd());
+    }
+
+    /// <summary>Runs lb as Ctrl+C would end it: the invocation's token is cancelled after <paramref name="after"/>.</summary>
+    private static async Task<(int Code, string Out)> RunUntilCancelledAsync(TimeSpan after, params string[] args)
+    {
+        var (oldOut, stdout) = (Console.Out, new StringWriter());
+        Console.SetOut(stdout);
+        try
+        {
+            using var cancel = new CancellationTokenSource(after);
+            var code = await LoadBalancer.Host.Cli.LbCommandLine.Build().Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration(), cancel.Token);
+            return (code, stdout.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+        }
     }
 }
