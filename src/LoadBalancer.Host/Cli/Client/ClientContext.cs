@@ -1,5 +1,7 @@
+using System.Net;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Grpc.Net.Client.Web;
 
 namespace LoadBalancer.Host.Cli.Client;
 
@@ -18,9 +20,14 @@ internal sealed class ClientContext : IDisposable
             _headers.Add("authorization", $"Bearer {token}");
         }
 
+        // gRPC-Web: lb serve's cleartext admin listener speaks HTTP/1.1 (Kestrel has no prior-knowledge h2c on a
+        // listener that also serves HTTP/1.1), and gRPC-Web over HTTP/1.1 works there and behind any HTTP proxy.
+        // Over https, ALPN may pick HTTP/2. Every call of the CLI is unary, which gRPC-Web carries fully.
         Channel = GrpcChannel.ForAddress(settings.Server, new GrpcChannelOptions
         {
-            HttpHandler = new SocketsHttpHandler { ConnectTimeout = settings.Timeout, EnableMultipleHttp2Connections = true },
+            HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new SocketsHttpHandler { ConnectTimeout = settings.Timeout }),
+            HttpVersion = HttpVersion.Version11,
+            HttpVersionPolicy = settings.Server.Scheme == Uri.UriSchemeHttps ? HttpVersionPolicy.RequestVersionOrHigher : HttpVersionPolicy.RequestVersionExact,
             MaxReceiveMessageSize = 64 * 1024 * 1024,
         });
         Output = new ResultWriter(settings.Output);

@@ -18,6 +18,12 @@ internal static class ClientFailure
             return (ClientExitCodes.CannotConnect, $"cannot connect to {settings.ServerText}: {NotGrpc(http)}");
         }
 
+        if (error.Status.Detail.StartsWith("Bad gRPC response.", StringComparison.Ordinal))
+        {
+            // An HTTP server answered without gRPC-Web (404 from a web server, 400 from an HTTP/2-only listener, ...).
+            return (ClientExitCodes.CannotConnect, $"cannot connect to {settings.ServerText}: no lb control API there ({error.Status.Detail[18..].Trim()}); is it `lb serve`'s admin address?");
+        }
+
         return error.StatusCode switch
         {
             StatusCode.NotFound => (ClientExitCodes.NotFound, detail),
@@ -44,9 +50,9 @@ internal static class ClientFailure
     {
         for (Exception? e = error; e is not null; e = e.InnerException)
         {
-            if (e is HttpProtocolException { ErrorCode: 0xd })
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded })
             {
-                return "the server answers HTTP/1.1 only; the API needs HTTP/2 without TLS (h2c), as `lb serve`'s admin port speaks";
+                return $"no HTTP/1.1 gRPC-Web server there ({e.Message}); is it `lb serve`'s admin address?";
             }
         }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Grpc.Core;
 using LoadBalancer.Host.Api.V1;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -80,7 +81,7 @@ internal static class TopCommand
                         }
                     });
                 }
-                catch (OperationCanceledException) when (client.Cancellation.IsCancellationRequested)
+                catch (Exception ex) when (ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled } && client.Cancellation.IsCancellationRequested)
                 {
                     // Ctrl+C is how top ends.
                 }

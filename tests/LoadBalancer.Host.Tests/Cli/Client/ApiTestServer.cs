@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace LoadBalancer.Host.Tests.Cli.Client;
 
-/// <summary>A real Kestrel server on a loopback port (h2c) hosting a gRPC service.</summary>
+/// <summary>A real Kestrel server on a loopback port (cleartext HTTP/1.1 + HTTP/2 like <c>lb serve</c>'s admin listener) hosting a gRPC service.</summary>
 public sealed class ApiTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -24,7 +24,7 @@ public sealed class ApiTestServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a server: <paramref name="services"/> registers, <paramref name="map"/> maps endpoints.</summary>
-    public static async Task<ApiTestServer> StartAsync(Action<IServiceCollection> services, Action<WebApplication> map, HttpProtocols protocols = HttpProtocols.Http2)
+    public static async Task<ApiTestServer> StartAsync(Action<IServiceCollection> services, Action<WebApplication> map, HttpProtocols protocols = HttpProtocols.Http1AndHttp2)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -24,17 +24,28 @@ public sealed class ClientFailureTests(FakeServerFixture server) : IClassFixture
     }
 
     [Fact]
-    public async Task Http1_only_server_exits_5_saying_the_api_needs_h2c()
+    public async Task Server_that_does_not_speak_http1_exits_5()
     {
-        await using var http1 = await ApiTestServer.StartAsync(
+        await using var http2 = await ApiTestServer.StartAsync(
             services => services.AddGrpc(),
             app => app.MapGrpcService<FakeLbService>(),
-            HttpProtocols.Http1AndHttp2);
+            HttpProtocols.Http2);
 
-        var result = ConsoleCapture.Run("status", "--server", http1.Address);
+        var result = ConsoleCapture.Run("status", "--server", http2.Address);
 
-        Assert.Equal(5, result.ExitCode);
-        Assert.StartsWith($"lb: cannot connect to {http1.Address}: the server answers HTTP/1.1 only", result.Error, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 5, result.Error);
+        Assert.Equal($"lb: cannot connect to {http2.Address}: no lb control API there (HTTP status code: 400); is it `lb serve`'s admin address?", result.Error.TrimEnd());
+    }
+
+    [Fact]
+    public async Task Http_server_without_the_api_exits_5()
+    {
+        await using var plain = await ApiTestServer.StartAsync(_ => { }, _ => { });
+
+        var result = ConsoleCapture.Run("status", "--server", plain.Address);
+
+        Assert.True(result.ExitCode == 5, result.Error);
+        Assert.Equal($"lb: cannot connect to {plain.Address}: no lb control API there (HTTP status code: 404); is it `lb serve`'s admin address?", result.Error.TrimEnd());
     }
 
     [Fact]

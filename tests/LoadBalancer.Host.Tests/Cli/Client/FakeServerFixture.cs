@@ -21,7 +21,11 @@ public sealed class FakeServerFixture : IAsyncLifetime
             services.AddGrpc();
             services.AddSingleton(Service);
         },
-        app => app.MapGrpcService<FakeLbService>());
+        app =>
+        {
+            app.UseGrpcWeb();
+            app.MapGrpcService<FakeLbService>().EnableGrpcWeb();
+        });
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
