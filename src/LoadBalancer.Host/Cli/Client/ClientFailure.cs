@@ -11,7 +11,7 @@ internal static class ClientFailure
     /// <summary>The exit code and message for <paramref name="error"/> from <paramref name="settings"/>' server.</summary>
     public static (int ExitCode, string Message) Describe(RpcException error, ClientSettings settings)
     {
-        var detail = string.IsNullOrWhiteSpace(error.Status.Detail) ? error.StatusCode.ToString() : error.Status.Detail;
+        var detail = string.IsNullOrWhiteSpace(error.Status.Detail) ? error.StatusCode.ToString() : OneLine(error.Status.Detail);
         if (error.StatusCode == StatusCode.Internal && error.Status.DebugException is HttpRequestException http)
         {
             // The call never reached a gRPC service: not HTTP/2, or not HTTP at all.
@@ -32,9 +32,17 @@ internal static class ClientFailure
             StatusCode.PermissionDenied => (ClientExitCodes.Denied, $"permission denied: {detail}"),
             StatusCode.DeadlineExceeded => (ClientExitCodes.CannotConnect, $"no answer from {settings.ServerText} within {Seconds(settings.Timeout)} (--timeout)"),
             StatusCode.Unavailable => (ClientExitCodes.CannotConnect, CannotConnect(error, settings)),
-            StatusCode.Unimplemented => (ClientExitCodes.ServerFailure, $"the server at {settings.ServerText} does not offer this call ({detail}); is it an older lb?"),
+            StatusCode.FailedPrecondition or StatusCode.Aborted => (ClientExitCodes.ServerFailure, detail),
+            StatusCode.Unimplemented => (ClientExitCodes.ServerFailure, $"the server at {settings.ServerText} does not offer this call: {detail}"),
             _ => (ClientExitCodes.ServerFailure, $"server error ({error.StatusCode}): {detail}"),
         };
+    }
+
+    /// <summary>A multi-line server message (one error per line) as one line: "first; second; third".</summary>
+    internal static string OneLine(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length <= 1 ? text.Trim() : lines[0].TrimEnd(':') + ": " + string.Join("; ", lines[1..]);
     }
 
     /// <summary>"cannot connect to URL: connection refused (is `lb serve` running?)".</summary>

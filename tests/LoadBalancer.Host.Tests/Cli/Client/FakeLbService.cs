@@ -80,6 +80,16 @@ public sealed class FakeLbService : Lb.LbBase
         return response;
     }
 
+    /// <summary>What ExportConfig returns.</summary>
+    public const string ExportedYaml = "vips:\n  - name: web\n    address: 10.0.0.10\n    port: 80\n    protocol: tcp\n    reals:\n      - address: 10.0.1.1\n";
+
+    /// <inheritdoc />
+    public override async Task<ExportConfigResponse> ExportConfig(ExportConfigRequest request, ServerCallContext context)
+    {
+        await Enter(context, mutation: false);
+        return new ExportConfigResponse { Yaml = ExportedYaml, Generation = 3, ConfigPath = "/etc/lb/lb.yaml" };
+    }
+
     /// <inheritdoc />
     public override async Task<ProgramInfo> GetProgramInfo(GetProgramInfoRequest request, ServerCallContext context)
     {
