@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace LoadBalancer.Host.Tests.Cli.Client;
 
 [Collection(nameof(ConsoleCapture))]
-public sealed class HealthCommandTests(FakeServerFixture server) : IClassFixture<FakeServerFixture>
+public sealed class HealthCommandTests(FakeServerFixture server, RealApiFixture real) : IClassFixture<FakeServerFixture>, IClassFixture<RealApiFixture>
 {
     [Fact]
     public void Table_shows_state_since_and_last_error_per_real()
@@ -37,6 +37,19 @@ public sealed class HealthCommandTests(FakeServerFixture server) : IClassFixture
         var yamlDown = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)stream.Documents[0].RootNode)["reals"])[1];
         Assert.Equal("false", ((YamlScalarNode)yamlDown["healthy"]).Value);
         Assert.Equal("connection refused", ((YamlScalarNode)yamlDown["lastError"]).Value);
+    }
+
+    [Fact]
+    public void Real_api_without_health_checks_lists_every_real_as_unchecked()
+    {
+        real.Api.Reset();
+
+        var result = real.Api.Run("health", "--vip", "web");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var rows = result.Out.TrimEnd().Split('\n')[1..].Select(Columns).ToArray();
+        Assert.Equal(["10.0.1.1", "10.0.1.2", "10.0.1.3", "10.0.1.4"], rows.Select(r => r[1]));
+        Assert.All(rows, r => Assert.Equal(["web", r[1], "unchecked", "-", "-"], r));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace LoadBalancer.Host.Tests.Cli.Client;
 
 /// <summary><c>lb stats</c> against a server whose counters grow by a known amount per read.</summary>
 [Collection(nameof(ConsoleCapture))]
-public sealed class StatsCommandTests(FakeServerFixture server) : IClassFixture<FakeServerFixture>
+public sealed class StatsCommandTests(FakeServerFixture server, RealApiFixture real) : IClassFixture<FakeServerFixture>, IClassFixture<RealApiFixture>
 {
     [Fact]
     public void Table_has_vips_reals_actions_drops_and_the_flow_table_hit_share()
@@ -52,6 +52,37 @@ public sealed class StatsCommandTests(FakeServerFixture server) : IClassFixture<
         Assert.Equal(["vips", "reals", "actions", "drops", "lruHits", "lruMisses", "events"], root.Children.Keys.Select(k => ((YamlScalarNode)k).Value));
         var drop = (YamlMappingNode)((YamlSequenceNode)root["drops"])[0];
         Assert.Equal("ipv4_truncated", ((YamlScalarNode)drop["reason"]).Value);
+    }
+
+    [Fact]
+    public void Real_api_counts_the_packets_run_through_the_program_for_the_vip()
+    {
+        var before = VipPackets(real.Api.Run("stats", "--vip", "web", "-o", "json"));
+
+        real.Api.SendSyns(10, firstPort: 40000);
+        var after = real.Api.Run("stats", "--vip", "web", "-o", "json");
+        var table = real.Api.Run("stats");
+
+        Assert.Equal(before + 10, VipPackets(after));
+        Assert.True(table.ExitCode == 0, table.Error);
+        var lines = table.Out.Split('\n');
+        Assert.Contains(lines, l => Columns(l) is ["10.0.0.10:80/tcp", "web", var p, _] && ulong.Parse(p, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) == before + 10);
+        Assert.Contains(lines, l => Columns(l) is ["tx", _, _]);
+        Assert.Contains(lines, l => l.StartsWith("flow table", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Real_api_unknown_vip_exits_3()
+    {
+        Assert.Equal(3, real.Api.Run("stats", "--vip", "nosuch").ExitCode);
+    }
+
+    private static ulong VipPackets((int ExitCode, string Out, string Error) result)
+    {
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Out);
+        Assert.Equal("10.0.0.10:80/tcp", json.RootElement.GetProperty("vip").GetString());
+        return ulong.Parse(json.RootElement.GetProperty("packets").GetString()!, CultureInfo.InvariantCulture);
     }
 
     private static string[] Columns(string line) => line.Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -6,7 +6,7 @@ namespace LoadBalancer.Host.Tests.Cli.Client;
 
 /// <summary><c>lb top --once</c> against a server whose counters grow by a known amount per read.</summary>
 [Collection(nameof(ConsoleCapture))]
-public sealed class TopCommandTests(FakeServerFixture server) : IClassFixture<FakeServerFixture>
+public sealed class TopCommandTests(FakeServerFixture server, RealApiFixture real) : IClassFixture<FakeServerFixture>, IClassFixture<RealApiFixture>
 {
     [Fact]
     public void Once_as_json_gives_rates_over_the_measured_interval()
@@ -82,6 +82,30 @@ public sealed class TopCommandTests(FakeServerFixture server) : IClassFixture<Fa
         Assert.Equal(0, code);
         Assert.Contains("10.0.0.10:80/tcp", output, StringComparison.Ordinal);
         Assert.Contains("PKTS/S", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Real_api_rates_count_the_packets_sent_between_the_two_samples()
+    {
+        var api = real.Api;
+        var reads = api.Host.Counters.Count("/lb.v1.Lb/GetStats", Grpc.Core.StatusCode.OK);
+        var top = Task.Run(() => api.Run("top", "--once", "--interval", "2s", "--vip", "web", "-o", "json"), TestContext.Current.CancellationToken);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (api.Host.Counters.Count("/lb.v1.Lb/GetStats", Grpc.Core.StatusCode.OK) == reads && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        api.SendSyns(50, firstPort: 50000);
+        var result = await top;
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Out);
+        var seconds = json.RootElement.GetProperty("intervalSeconds").GetDouble();
+        var vip = Assert.Single(json.RootElement.GetProperty("vips").EnumerateArray().ToArray());
+        Assert.Equal(50 / seconds, vip.GetProperty("packetsPerSecond").GetDouble(), 0.1);
+        Assert.Equal(4, vip.GetProperty("reals").GetArrayLength());
+        Assert.Equal(50 / seconds, vip.GetProperty("reals").EnumerateArray().Sum(r => r.GetProperty("packetsPerSecond").GetDouble()), 0.5);
     }
 
     [Fact]
