@@ -12,7 +12,8 @@ public static class LbApiServiceCollectionExtensions
     /// Adds gRPC with JSON transcoding, the <c>lb.v1.Lb</c> service, its access policy (bearer token from
     /// <see cref="LbApiOptions.Token"/>, <see cref="LbApiOptions.TokenFile"/> or <c>LB_API_TOKEN</c>) and the call counters
     /// (<see cref="ApiCallCounters"/>, also an <see cref="IApiCallObserver"/>). The host registers
-    /// <see cref="Balancer.Configuration.IConfigurationStore"/> and <see cref="Balancer.Control.BalancerControl"/>, and
+    /// <see cref="Balancer.Configuration.IConfigurationStore"/> and the balancer (<see cref="Balancer.Control.BalancerControl"/>,
+    /// or a <see cref="Balancer.Runtime.BalancerInstance"/>, or the store as <see cref="Balancer.Configuration.ConfigurationStore"/>), and
     /// optionally <see cref="Balancer.Health.IHealthStatus"/> and <see cref="Serve.IServeRuntime"/>; then calls
     /// <see cref="LbApiEndpointRouteBuilderExtensions.MapLbApi"/>.
     /// </summary>

@@ -55,7 +55,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(bind ?? IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http1AndHttp2));
         var balancer = new BalancerInstance(new BalancerInstanceOptions { FlowCapacity = 4096 });
-        var store = new TestConfigurationStore(balancer.Control, initial ?? EmptyConfiguration);
+        var store = new ConfigurationStore(balancer.Control, initial ?? EmptyConfiguration);
         builder.Services.AddSingleton(balancer.Control);
         builder.Services.AddSingleton<IConfigurationStore>(store);
         if (runtime is not null)
@@ -70,7 +70,16 @@ internal sealed class ApiTestHost : IAsyncDisposable
 
         builder.Services.AddLbApi(options ?? new LbApiOptions { UseEnvironmentToken = false });
         var app = builder.Build();
-        app.MapLbApi();
+        try
+        {
+            app.MapLbApi();
+        }
+        catch
+        {
+            balancer.Dispose();
+            throw;
+        }
+
         return StartAsync(app, balancer, store);
     }
 
@@ -104,6 +113,20 @@ internal sealed class ApiTestHost : IAsyncDisposable
             return metadata;
         });
         return new Lb.LbClient(invoker);
+    }
+
+    /// <summary>A call invoker without a token (for calls built from the service descriptor).</summary>
+    public CallInvoker GrpcInvoker()
+    {
+        var channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+        {
+            HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new SocketsHttpHandler()),
+            HttpVersion = HttpVersion.Version11,
+            HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Credentials = ChannelCredentials.Insecure,
+        });
+        _channels.Add(channel);
+        return channel.CreateCallInvoker();
     }
 
     /// <summary>A plain HTTP/1.1 client (what curl does), with the bearer token when given.</summary>

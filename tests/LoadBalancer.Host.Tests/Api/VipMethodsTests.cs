@@ -155,7 +155,7 @@ public sealed class VipMethodsTests
         Assert.Equal(["no-lru", "hash-source-only"], set.Vip.Flags);
         Assert.Equal("frontend", set.Vip.Name);
         Assert.Equal(["hash-source-only"], cleared.Vip.Flags);
-        Assert.StartsWith("set_flags[0]: 'warp' is not a VIP flag", badFlag.Status.Detail);
+        Assert.StartsWith("setFlags[0]: 'warp' is not a VIP flag", badFlag.Status.Detail);
         Assert.StartsWith("name:", taken.Status.Detail);
         var vip = host.Store.Current.Vips[0];
         Assert.Equal("frontend", vip.Name);

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using LoadBalancer.Balancer.Configuration;
 using LoadBalancer.Host.Api.V1;
 
 namespace LoadBalancer.Host.Api.Internal;
@@ -24,8 +25,16 @@ internal sealed partial class LbApiService
         return Task.FromResult(response);
     }
 
-    public override Task<ExportConfigResponse> ExportConfig(ExportConfigRequest request, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, "config export comes with the configuration writer."));
+    public override Task<ExportConfigResponse> ExportConfig(ExportConfigRequest request, ServerCallContext context)
+    {
+        var (config, generation) = CurrentWithGeneration();
+        return Task.FromResult(new ExportConfigResponse
+        {
+            Yaml = BalancerConfigurationWriter.ToYaml(config),
+            Generation = generation,
+            ConfigPath = _runtime?.ConfigPath ?? string.Empty,
+        });
+    }
 
     public override Task<V1.ProgramInfo> GetProgramInfo(GetProgramInfoRequest request, ServerCallContext context)
     {

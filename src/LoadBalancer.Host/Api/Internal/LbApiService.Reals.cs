@@ -78,7 +78,7 @@ internal sealed partial class LbApiService
     {
         if (request.HealthCheck is not null && request.ClearHealthCheck)
         {
-            throw ApiErrors.InvalidArgument("clear_health_check", "cannot be combined with health_check; give one of them.");
+            throw ApiErrors.InvalidArgument("clearHealthCheck", "cannot be combined with healthCheck; give one of them.");
         }
 
         return Task.FromResult(Mutate(current =>

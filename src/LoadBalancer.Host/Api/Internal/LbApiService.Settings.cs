@@ -8,8 +8,14 @@ namespace LoadBalancer.Host.Api.Internal;
 /// <summary>Settings and QUIC server id methods.</summary>
 internal sealed partial class LbApiService
 {
-    public override Task<Settings> GetSettings(GetSettingsRequest request, ServerCallContext context) =>
-        Task.FromResult(ApiMapper.ToMessage(_control.Snapshot().Settings));
+    public override Task<Settings> GetSettings(GetSettingsRequest request, ServerCallContext context) => Task.FromResult(SettingsNow());
+
+    private Settings SettingsNow()
+    {
+        var settings = ApiMapper.ToMessage(_control.Snapshot().Settings);
+        settings.EncapMode = _store.Current.Settings.EncapMode;
+        return settings;
+    }
 
     public override Task<UpdateSettingsResponse> UpdateSettings(UpdateSettingsRequest request, ServerCallContext context)
     {
@@ -24,11 +30,46 @@ internal sealed partial class LbApiService
                 SourceV4HashBits = request.HasSourceV4HashBits ? (int)Math.Min(request.SourceV4HashBits, int.MaxValue) : s.SourceV4HashBits,
                 SourceV6 = request.HasSourceV6 ? Null(request.SourceV6) : s.SourceV6,
                 SourceV6HashBits = request.HasSourceV6HashBits ? (int)Math.Min(request.SourceV6HashBits, int.MaxValue) : s.SourceV6HashBits,
+                EncapMode = request.HasEncapMode ? request.EncapMode.Trim().ToLowerInvariant() : s.EncapMode,
             };
-            return Checked(current with { Settings = s }, "settings", string.Empty);
+            return CheckedSettings(current with { Settings = s });
         });
-        return Task.FromResult(new UpdateSettingsResponse { Result = result, Settings = ApiMapper.ToMessage(_control.Snapshot().Settings) });
+        return Task.FromResult(new UpdateSettingsResponse { Result = result, Settings = SettingsNow() });
     }
+
+    /// <summary>Validates a settings change; errors in the settings name the request's fields.</summary>
+    private static BalancerConfiguration CheckedSettings(BalancerConfiguration next)
+    {
+        var errors = BalancerConfigurationValidator.Validate(next);
+        if (errors.Count == 0)
+        {
+            return next;
+        }
+
+        var own = new List<string>();
+        foreach (var error in errors)
+        {
+            if (SettingsField(error.Path) is { } field)
+            {
+                own.Add($"{field}: {error.Message}");
+            }
+        }
+
+        throw own.Count > 0 ? new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", own))) : ApiErrors.FromValidation(errors, null, string.Empty);
+    }
+
+    /// <summary>The request field (JSON name) of a settings error path ("encap.gatewayMac" → "gatewayMac").</summary>
+    private static string? SettingsField(string path) => path switch
+    {
+        "encap.mode" => "encapMode",
+        "encap.gatewayMac" or "settings.gatewayMac" => "gatewayMac",
+        "encap.guePort" or "settings.guePort" => "guePort",
+        "encap.sourcePrefixV4" or "settings.sourceV4" => "sourceV4",
+        "encap.sourcePrefixV6" or "settings.sourceV6" => "sourceV6",
+        "settings.sourceV4HashBits" => "sourceV4HashBits",
+        "settings.sourceV6HashBits" => "sourceV6HashBits",
+        _ => null,
+    };
 
     public override Task<ListQuicServerIdsResponse> ListQuicServerIds(ListQuicServerIdsRequest request, ServerCallContext context)
     {

@@ -124,12 +124,12 @@ internal sealed partial class LbApiService
 
         if (request.SourcePort > 65535)
         {
-            throw ApiErrors.InvalidArgument("source_port", $"'{request.SourcePort}' is not a port; use 0..65535.");
+            throw ApiErrors.InvalidArgument("sourcePort", $"'{request.SourcePort}' is not a port; use 0..65535.");
         }
 
         if (request.DestinationPort > 65535)
         {
-            throw ApiErrors.InvalidArgument("destination_port", $"'{request.DestinationPort}' is not a port; use 0..65535.");
+            throw ApiErrors.InvalidArgument("destinationPort", $"'{request.DestinationPort}' is not a port; use 0..65535.");
         }
 
         var protocol = request.Protocol.Length == 0 ? VipId.Tcp : BalancerConfigurationValidator.ParseProtocol(request.Protocol)

@@ -9,8 +9,7 @@ internal sealed partial class LbApiService
 {
     public override Task<ListVipsResponse> ListVips(ListVipsRequest request, ServerCallContext context)
     {
-        var generation = _store.Generation;
-        var config = _store.Current;
+        var (config, generation) = CurrentWithGeneration();
         var snapshot = _control.Snapshot();
         var health = HealthByReal();
         var response = new ListVipsResponse { Generation = generation };
@@ -71,11 +70,11 @@ internal sealed partial class LbApiService
 
     public override Task<ModifyVipResponse> ModifyVip(ModifyVipRequest request, ServerCallContext context)
     {
-        CheckFlagNames(request.SetFlags, "set_flags");
-        CheckFlagNames(request.ClearFlags, "clear_flags");
+        CheckFlagNames(request.SetFlags, "setFlags");
+        CheckFlagNames(request.ClearFlags, "clearFlags");
         if (request.HealthCheck is not null && request.ClearHealthCheck)
         {
-            throw ApiErrors.InvalidArgument("clear_health_check", "cannot be combined with health_check; give one of them.");
+            throw ApiErrors.InvalidArgument("clearHealthCheck", "cannot be combined with healthCheck; give one of them.");
         }
 
         VipConfiguration? modified = null;

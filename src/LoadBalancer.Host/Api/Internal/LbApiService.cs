@@ -3,6 +3,7 @@ using Grpc.Core;
 using LoadBalancer.Balancer.Configuration;
 using LoadBalancer.Balancer.Control;
 using LoadBalancer.Balancer.Health;
+using LoadBalancer.Balancer.Runtime;
 using LoadBalancer.Host.Api.V1;
 using LoadBalancer.Host.Serve;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,9 +20,16 @@ internal sealed partial class LbApiService(IServiceProvider services) : Lb.LbBas
     private const string Source = "api";
 
     private readonly IConfigurationStore _store = services.GetRequiredService<IConfigurationStore>();
-    private readonly BalancerControl _control = services.GetRequiredService<BalancerControl>();
+    private readonly BalancerControl _control = ResolveControl(services);
     private readonly IHealthStatus? _health = services.GetService<IHealthStatus>();
     private readonly IServeRuntime? _runtime = services.GetService<IServeRuntime>();
+
+    /// <summary>The control plane: registered itself, or that of the registered balancer instance or configuration store.</summary>
+    private static BalancerControl ResolveControl(IServiceProvider services) =>
+        services.GetService<BalancerControl>()
+        ?? services.GetService<BalancerInstance>()?.Control
+        ?? (services.GetService<IConfigurationStore>() as ConfigurationStore)?.Control
+        ?? throw new InvalidOperationException("The control API needs the balancer: register BalancerControl, BalancerInstance or ConfigurationStore in DI before AddLbApi.");
 
     /// <summary>Runs a read-modify-write through the store and reports the generation and changes.</summary>
     private MutationResponse Mutate(Func<BalancerConfiguration, BalancerConfiguration> change)
@@ -40,9 +48,23 @@ internal sealed partial class LbApiService(IServiceProvider services) : Lb.LbBas
             throw ApiErrors.FailedPrecondition($"the balancer rejected the change: {e.Message}");
         }
 
-        var response = new MutationResponse { Generation = _store.Generation };
+        var response = new MutationResponse { Generation = diff.IsEmpty ? _store.Generation : diff.Generation };
         response.Changes.AddRange(diff.Changes);
         return response;
+    }
+
+    /// <summary>The running configuration and the generation it belongs to (re-read if a change landed in between).</summary>
+    private (BalancerConfiguration Config, long Generation) CurrentWithGeneration()
+    {
+        while (true)
+        {
+            var before = _store.Generation;
+            var config = _store.Current;
+            if (_store.Generation == before)
+            {
+                return (config, before);
+            }
+        }
     }
 
     /// <summary>Validates a candidate configuration inside a mutation; see <see cref="ApiErrors.FromValidation"/>.</summary>
