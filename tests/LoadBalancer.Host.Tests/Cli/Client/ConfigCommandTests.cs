@@ -38,7 +38,10 @@ public sealed class ConfigCommandTests : IClassFixture<RealApiFixture>, IClassFi
         var result = _api.Change("config", "reload");
 
         Assert.True(result.ExitCode == 0, result.Error);
-        Assert.StartsWith($"applied: 1 changes (generation {generation + 1})", result.Out, StringComparison.Ordinal);
+        var lines = result.Out.TrimEnd().Split('\n');
+        Assert.Equal($"applied: {lines.Length - 1} changes (generation {generation + 1})", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("  ", StringComparison.Ordinal) && l.Contains("10.0.0.11", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("  ", StringComparison.Ordinal) && l.Contains("10.0.1.2", StringComparison.Ordinal));
         var vip = Assert.Single(_api.Host.Store.Current.Vips);
         Assert.Equal([1L, 3L], vip.Reals.Select(r => r.Weight));
     }
@@ -56,6 +59,22 @@ public sealed class ConfigCommandTests : IClassFixture<RealApiFixture>, IClassFi
         Assert.Single(result.Error.TrimEnd().Split('\n'));
         Assert.Empty(result.Out);
         Assert.Equal(2, _api.Host.Store.Current.Vips.Count);
+    }
+
+    [Fact]
+    public void Real_api_export_after_a_change_round_trips_through_reload()
+    {
+        Assert.Equal(0, _api.Change("real", "weight", "10.0.1.3", "7", "--vip", "web").ExitCode);
+        var file = Path.Combine(_dir, "exported.yaml");
+
+        var export = _api.Run("config", "export", "--file", file);
+
+        Assert.True(export.ExitCode == 0, export.Error);
+        var exported = Balancer.Configuration.BalancerConfigurationLoader.LoadFile(file);
+        Assert.Equal(_api.Host.Store.Current.Vips, exported.Vips);
+        Assert.Equal(7L, exported.Vips[0].Reals[2].Weight);
+        var stdout = _api.Run("config", "export");
+        Assert.Equal(File.ReadAllText(file).TrimEnd('\n'), stdout.Out.TrimEnd('\n'));
     }
 
     [Fact]
