@@ -142,6 +142,19 @@ public sealed class ClientFailureTests(FakeServerFixture server) : IClassFixture
     }
 
     [Fact]
+    public void Verbose_adds_the_exception_details_after_the_one_line_message()
+    {
+        server.Service.Failure = new Status(StatusCode.Internal, "boom");
+
+        var quiet = server.Run("vip", "list");
+        var verbose = server.Run("vip", "list", "--verbose");
+
+        Assert.Equal("lb: server error (Internal): boom", quiet.Error.TrimEnd());
+        Assert.Equal(1, verbose.ExitCode);
+        Assert.StartsWith("lb: server error (Internal): boom\nGrpc.Core.RpcException: ", verbose.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Environment_variable_names_the_server_when_no_option_does()
     {
         Environment.SetEnvironmentVariable("LB_SERVER", server.Address);
