@@ -43,6 +43,10 @@ internal sealed partial class LbApiService(IServiceProvider services) : Lb.LbBas
         {
             throw ApiErrors.FromConfigException(e);
         }
+        catch (BalancerCapacityException e)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"the balancer is full: {e.Message}"));
+        }
         catch (BalancerException e)
         {
             throw ApiErrors.FailedPrecondition($"the balancer rejected the change: {e.Message}");
