@@ -32,7 +32,7 @@ internal static class ClientFailure
             StatusCode.PermissionDenied => (ClientExitCodes.Denied, $"permission denied: {detail}"),
             StatusCode.DeadlineExceeded => (ClientExitCodes.CannotConnect, $"no answer from {settings.ServerText} within {Seconds(settings.Timeout)} (--timeout)"),
             StatusCode.Unavailable => (ClientExitCodes.CannotConnect, CannotConnect(error, settings)),
-            StatusCode.FailedPrecondition or StatusCode.Aborted => (ClientExitCodes.ServerFailure, detail),
+            StatusCode.FailedPrecondition or StatusCode.Aborted or StatusCode.ResourceExhausted => (ClientExitCodes.ServerFailure, detail),
             StatusCode.Unimplemented => (ClientExitCodes.ServerFailure, $"the server at {settings.ServerText} does not offer this call: {detail}"),
             _ => (ClientExitCodes.ServerFailure, $"server error ({error.StatusCode}): {detail}"),
         };
