@@ -26,5 +26,5 @@ internal static class ClientExitCodes
     /// <summary>The text for help epilogues and the README.</summary>
     public const string Description =
         "Exit codes: 0 ok, 1 server-side failure, 2 usage or invalid argument, 3 not found, " +
-        "4 unauthenticated or permission denied, 5 cannot connect to the server.";
+        "4 unauthenticated or permission denied, 5 cannot connect to the server (or no answer within --timeout).";
 }

@@ -60,7 +60,7 @@ public sealed class ClientActionTests
         var result = ConsoleCapture.Run("--help");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("Exit codes: 0 ok, 1 server-side failure, 2 usage or invalid argument, 3 not found, 4 unauthenticated or permission denied, 5 cannot connect to the server.", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Exit codes: 0 ok, 1 server-side failure, 2 usage or invalid argument, 3 not found, 4 unauthenticated or permission denied, 5 cannot connect to the server (or no answer within --timeout).", result.Out, StringComparison.Ordinal);
         Assert.Contains("$LB_SERVER (default http://127.0.0.1:9180)", result.Out, StringComparison.Ordinal);
     }
 
