@@ -84,7 +84,7 @@ internal sealed class ClientAction(ClientOptions options, Func<ParseResult, Clie
     /// <summary>Writes "lb: message" to stderr and returns <paramref name="code"/>.</summary>
     internal static int Fail(int code, string message)
     {
-        Console.Error.WriteLine($"lb: {message}");
+        CliOutput.ClientError(message);
         return code;
     }
 }
