@@ -35,13 +35,15 @@ internal static class TopCommand
                     console.Profile.Width = Math.Max(console.Profile.Width, 160);
                 }
 
+                if (filter is not null)
+                {
+                    // The server resolves names, ids and unique address:port (exit 3 when there is no such VIP).
+                    filter = (await api.GetVipAsync(new GetVipRequest { Vip = filter }, client.Call())).Id;
+                }
+
                 var clock = Stopwatch.StartNew();
                 var previous = await api.GetStatsAsync(new GetStatsRequest(), client.Call());
                 var previousAt = clock.Elapsed;
-                if (filter is not null && !previous.Vips.Any(v => v.Vip == filter || v.Name == filter))
-                {
-                    return ClientAction.Fail(ClientExitCodes.NotFound, $"VIP '{filter}' not found");
-                }
 
                 if (parse.GetValue(once))
                 {

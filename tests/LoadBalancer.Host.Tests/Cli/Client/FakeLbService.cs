@@ -41,6 +41,15 @@ public sealed class FakeLbService : Lb.LbBase
     }
 
     /// <inheritdoc />
+    public override async Task<Vip> GetVip(GetVipRequest request, ServerCallContext context)
+    {
+        await Enter(context, mutation: false);
+        return request.Vip is "web" or "10.0.0.10:80/tcp" or "10.0.0.10:80"
+            ? Web()
+            : throw new RpcException(new Status(StatusCode.NotFound, $"VIP '{request.Vip}' not found"));
+    }
+
+    /// <inheritdoc />
     public override async Task<GetStatsResponse> GetStats(GetStatsRequest request, ServerCallContext context)
     {
         await Enter(context, mutation: false);

@@ -48,7 +48,7 @@ public sealed class TopCommandTests(FakeServerFixture server, RealApiFixture rea
     [Fact]
     public void Once_as_yaml_is_the_same_document()
     {
-        var result = server.Run("top", "--once", "--interval", "100ms", "-o", "yaml", "--vip", "web");
+        var result = server.Run("top", "--once", "--interval", "100ms", "-o", "yaml", "--vip", "10.0.0.10:80");
 
         Assert.Equal(0, result.ExitCode);
         var yaml = new YamlStream();
