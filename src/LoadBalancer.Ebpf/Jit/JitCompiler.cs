@@ -12,7 +12,9 @@ namespace LoadBalancer.Ebpf.Jit;
 /// per bpf function, registers as IL arguments/locals, helpers called directly) and has the .NET JIT
 /// turn it into native code before returning, so the first run pays nothing. Every load and store is
 /// bounds-checked against the run context's regions like the interpreter's, except stack accesses at
-/// constant offsets from r10 and the accesses a verifier marks as proven safe.
+/// constant offsets from r10 and, for a program the verifier accepted, the accesses it proved safe
+/// (context-field loads then become loads of the native field). Lookups in maps known at load time are
+/// specialised (see <see cref="JitOptions"/>).
 /// </summary>
 public static class JitCompiler
 {
@@ -25,24 +27,38 @@ public static class JitCompiler
     internal const int DefaultRegionSize = 800;
     private static int _assemblies;
 
-    /// <summary>Compiles <paramref name="program"/> (a new compilation every call).</summary>
+    /// <summary>
+    /// Compiles <paramref name="program"/> (a new compilation every call) with <see cref="JitOptions.Default"/>:
+    /// a verified program's proven accesses run unchecked, lookups in its load-time maps are specialised.
+    /// </summary>
     /// <param name="program">The program; its helper table is bound now (helpers registered later are not seen).</param>
     /// <param name="provenSafe">
-    /// Optional, by instruction index: true where the verifier proved a load, store or atomic in bounds
-    /// (and an atomic aligned); those are emitted without a check. Null checks every access.
+    /// Optional, by instruction index: true where a load, store or atomic is known in bounds (and an
+    /// atomic aligned); those are emitted without a check. When given it replaces the verifier's facts.
     /// </param>
     /// <exception cref="JitException">The program could not be compiled (names the instruction where known).</exception>
-    public static JitProgram Compile(BpfProgram program, bool[]? provenSafe = null) => Compile(program, provenSafe, DefaultRegionSize);
+    public static JitProgram Compile(BpfProgram program, bool[]? provenSafe = null) => Compile(program, provenSafe, JitOptions.Default, DefaultRegionSize);
+
+    /// <summary>Compiles <paramref name="program"/> with the given options (a new compilation every call).</summary>
+    /// <exception cref="JitException">The program could not be compiled (names the instruction where known).</exception>
+    public static JitProgram Compile(BpfProgram program, JitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Compile(program, null, options, DefaultRegionSize);
+    }
 
     /// <summary>As <see cref="Compile(BpfProgram, bool[])"/> with a chosen region size (tests force tiny regions).</summary>
-    internal static JitProgram Compile(BpfProgram program, bool[]? provenSafe, int regionSize)
+    internal static JitProgram Compile(BpfProgram program, bool[]? provenSafe, int regionSize) => Compile(program, provenSafe, JitOptions.Default, regionSize);
+
+    /// <summary>The full form: explicit proofs, options and region size.</summary>
+    internal static JitProgram Compile(BpfProgram program, bool[]? provenSafe, JitOptions options, int regionSize)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentOutOfRangeException.ThrowIfLessThan(regionSize, 1);
         var watch = Stopwatch.StartNew();
         try
         {
-            return CompileCore(program, provenSafe, regionSize, watch);
+            return CompileCore(program, CompilePlan.For(program, provenSafe, options), regionSize, watch);
         }
         catch (Exception e) when (e is InvalidProgramException or NotSupportedException or ArgumentException or InvalidOperationException or TypeLoadException or BadImageFormatException)
         {
@@ -57,7 +73,7 @@ public static class JitCompiler
         return Cache.GetValue(program, static p => Compile(p));
     }
 
-    private static JitProgram CompileCore(BpfProgram program, bool[]? provenSafe, int regionSize, Stopwatch watch)
+    private static JitProgram CompileCore(BpfProgram program, CompilePlan plan, int regionSize, Stopwatch watch)
     {
         var code = program.SlotArray;
         var id = Interlocked.Increment(ref _assemblies);
@@ -98,7 +114,7 @@ public static class JitCompiler
             var regions = layout.Regions(regionSize);
             if (regions.Count == 1)
             {
-                new FunctionEmitter(methods[entry], program, layout, provenSafe, methods, pool, accessed).Emit();
+                new FunctionEmitter(methods[entry], program, layout, plan, methods, pool, accessed).Emit();
                 continue;
             }
 
@@ -109,7 +125,7 @@ public static class JitCompiler
                 var part = type.DefineMethod($"f{entry}_{firstPc}", MethodAttributes.Public | MethodAttributes.Static, typeof(int), FunctionEmitter.RegionParameterTypes);
                 part.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
                 part.InitLocals = false;
-                new FunctionEmitter(part, program, layout, provenSafe, methods, pool, accessed, region).Emit();
+                new FunctionEmitter(part, program, layout, plan, methods, pool, accessed, region).Emit();
                 parts.Add((firstPc, part));
                 allMethods.Add(part);
             }
@@ -154,6 +170,6 @@ public static class JitCompiler
             }
         }
 
-        return new JitProgram(program, created, main!, allMethods.Count, ilBytes, watch.Elapsed) { EmitTime = emitted };
+        return new JitProgram(program, created, main!, allMethods.Count, ilBytes, watch.Elapsed, [.. plan.UsedMaps], plan.TranslatesContext) { EmitTime = emitted };
     }
 }

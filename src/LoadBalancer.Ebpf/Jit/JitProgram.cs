@@ -1,6 +1,7 @@
 using System.Reflection;
 using LoadBalancer.Ebpf.Execution;
 using LoadBalancer.Ebpf.Jit.Internal;
+using LoadBalancer.Ebpf.Maps;
 
 namespace LoadBalancer.Ebpf.Jit;
 
@@ -13,11 +14,15 @@ namespace LoadBalancer.Ebpf.Jit;
 public sealed unsafe class JitProgram
 {
     private readonly Type _type;
+    private readonly BpfMap[] _knownMaps;
+    private readonly bool _translatesContext;
     private readonly delegate*<RunContext, JitState*, int, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong> _entry;
 
-    internal JitProgram(BpfProgram program, Type type, MethodInfo entry, int functions, int ilBytes, TimeSpan compileTime)
+    internal JitProgram(BpfProgram program, Type type, MethodInfo entry, int functions, int ilBytes, TimeSpan compileTime, BpfMap[] knownMaps, bool translatesContext)
     {
         Program = program;
+        _knownMaps = knownMaps;
+        _translatesContext = translatesContext;
         _type = type;
         _entry = (delegate*<RunContext, JitState*, int, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong>)entry.MethodHandle.GetFunctionPointer();
         FunctionCount = functions;
@@ -60,9 +65,23 @@ public sealed unsafe class JitProgram
         state.Budget = context.InstructionBudget;
         state.StackTop = context.StackTop;
         state.Generation = context.RegionGeneration;
+        PrepareState(context, &state);
         _entry(context, &state, 0, 0, r1, r2, 0, 0, 0, 0, 0, 0, 0);
         GC.KeepAlive(this);
         return state.ToResult();
+    }
+
+    /// <summary>Maps whose lookups were specialised (inline array index, direct hash lookup).</summary>
+    public int SpecializedMapCount => _knownMaps.Length;
+
+    /// <summary>
+    /// Per run (and per tail call into this code): whether the specialised map lookups and translated
+    /// context loads may run in this context; otherwise the emitted code takes the generic paths.
+    /// </summary>
+    internal void PrepareState(RunContext context, JitState* state)
+    {
+        state->MapsReady = _knownMaps.Length != 0 && JitRuntime.KnownMapsReady(context, this, _knownMaps) ? 1 : 0;
+        state->ContextReady = _translatesContext && JitRuntime.ContextReady(context, Program.ContextLayout) ? 1 : 0;
     }
 
     /// <summary>Enters the main function at a given depth (runs and tail calls).</summary>

@@ -42,6 +42,17 @@ internal sealed partial class FunctionEmitter
 
         // The helper's side effects must not happen after the budget ran out.
         EmitBudgetCheck(pc);
+        if (TryEmitMapLookup(pc, id, helper))
+        {
+            return;
+        }
+
+        EmitGenericHelperCall(pc, helper);
+    }
+
+    /// <summary>The helper through <see cref="RunContext.EnterHelper"/>, a direct (or delegate) call and the after-helper checks.</summary>
+    private void EmitGenericHelperCall(int pc, HelperFunction helper)
+    {
         _il.Emit(OpCodes.Ldarg_0);
         _il.Emit(OpCodes.Ldsfld, _pool.Field(_program, typeof(BpfProgram)));
         _il.Emit(OpCodes.Ldarg_2);

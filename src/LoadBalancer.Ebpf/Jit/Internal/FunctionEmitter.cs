@@ -27,7 +27,7 @@ internal sealed partial class FunctionEmitter
     private readonly Instruction[] _code;
     private readonly ulong[] _lddw;
     private readonly FunctionLayout _layout;
-    private readonly bool[]? _provenSafe;
+    private readonly CompilePlan _plan;
     private readonly IReadOnlyDictionary<int, MethodBuilder> _methods;
     private readonly ConstantPool _pool;
     private readonly HashSet<Assembly> _accessed;
@@ -51,7 +51,7 @@ internal sealed partial class FunctionEmitter
         MethodBuilder method,
         BpfProgram program,
         FunctionLayout layout,
-        bool[]? provenSafe,
+        CompilePlan plan,
         IReadOnlyDictionary<int, MethodBuilder> methods,
         ConstantPool pool,
         HashSet<Assembly> accessed,
@@ -72,7 +72,7 @@ internal sealed partial class FunctionEmitter
         _code = program.SlotArray;
         _lddw = program.LddwValues;
         _layout = layout;
-        _provenSafe = provenSafe;
+        _plan = plan;
         _methods = methods;
         _pool = pool;
         _accessed = accessed;
