@@ -264,7 +264,11 @@ public sealed unsafe class RunContext : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void EnterHelper(BpfProgram program, int depth, int pc, long executed)
     {
-        HelperCaller = program;
+        if (!ReferenceEquals(HelperCaller, program))
+        {
+            HelperCaller = program; // a reference store costs a write barrier: only when it changes
+        }
+
         HelperCallerDepth = depth;
         HelperCallerPc = pc;
         Executed = executed;

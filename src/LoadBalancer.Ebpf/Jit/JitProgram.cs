@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using LoadBalancer.Ebpf.Execution;
 using LoadBalancer.Ebpf.Jit.Internal;
 using LoadBalancer.Ebpf.Maps;
@@ -16,10 +17,14 @@ public sealed unsafe class JitProgram
     private readonly Type _type;
     private readonly BpfMap[] _knownMaps;
     private readonly bool _translatesContext;
+    private readonly object[] _constants;
+    private readonly GCHandle[] _handles;
     private readonly delegate*<RunContext, JitState*, int, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong> _entry;
 
-    internal JitProgram(BpfProgram program, Type type, MethodInfo entry, int functions, int ilBytes, TimeSpan compileTime, BpfMap[] knownMaps, bool translatesContext)
+    internal JitProgram(BpfProgram program, Type type, MethodInfo entry, int functions, int ilBytes, TimeSpan compileTime, BpfMap[] knownMaps, bool translatesContext, ConstantPool constants)
     {
+        _constants = constants.Values;
+        _handles = constants.Handles;
         Program = program;
         _knownMaps = knownMaps;
         _translatesContext = translatesContext;
@@ -90,6 +95,15 @@ public sealed unsafe class JitProgram
         var r = _entry(context, state, depth, r0, r1, r2, r3, r4, r5, r6, r7, r8, r9);
         GC.KeepAlive(this);
         return r;
+    }
+
+    /// <summary>Frees the handles through which the code reached its constants (it can no longer run).</summary>
+    ~JitProgram()
+    {
+        foreach (var handle in _handles)
+        {
+            handle.Free();
+        }
     }
 
     /// <inheritdoc />

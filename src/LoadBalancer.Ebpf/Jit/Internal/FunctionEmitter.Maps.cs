@@ -57,7 +57,7 @@ internal sealed partial class FunctionEmitter
         }
         else
         {
-            _il.Emit(OpCodes.Ldsfld, _pool.Field(map, typeof(HashMap)));
+            _pool.Emit(_il, map);
             LoadReg(2);
             _il.Emit(OpCodes.Conv_U);
             EmitCpu(map);

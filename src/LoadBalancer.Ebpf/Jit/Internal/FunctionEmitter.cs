@@ -42,6 +42,7 @@ internal sealed partial class FunctionEmitter
     private readonly LocalBuilder _writeStart;
     private readonly LocalBuilder _writeLimit;
     private readonly LocalBuilder[]? _registers;
+    private readonly bool[]? _regionEntries;
     private readonly int _first;
     private readonly int _end;
     private readonly Dictionary<int, Label> _exits = [];
@@ -55,8 +56,10 @@ internal sealed partial class FunctionEmitter
         IReadOnlyDictionary<int, MethodBuilder> methods,
         ConstantPool pool,
         HashSet<Assembly> accessed,
-        (int First, int End)? region = null)
+        (int First, int End)? region = null,
+        bool[]? regionEntries = null)
     {
+        _regionEntries = regionEntries;
         _il = method.GetILGenerator(64 + (layout.Pcs.Length * 24));
         (_first, _end) = region ?? (0, layout.Pcs.Length);
         if (region is not null)
@@ -186,7 +189,7 @@ internal sealed partial class FunctionEmitter
         var table = new Label[lastPc - firstPc + 1];
         for (var pc = firstPc; pc <= lastPc; pc++)
         {
-            table[pc - firstPc] = _layout.IsLeader[pc] ? _labels[pc] : _returnZero;
+            table[pc - firstPc] = _layout.IsLeader[pc] && _regionEntries![pc] ? _labels[pc] : _returnZero;
         }
 
         _il.Emit(OpCodes.Ldarg_S, (byte)4);
