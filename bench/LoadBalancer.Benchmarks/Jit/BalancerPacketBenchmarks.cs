@@ -31,7 +31,7 @@ public class BalancerPacketBenchmarks : IDisposable
     private const uint LruEntries = 65536;
     private const uint XdpTx = 3;
     private const int Batch = 64;
-    private const int KernelSamples = 20_000;
+    private const int KernelSamples = 10_000;
 
     private LoadedObject _loaded = null!;
     private XdpProgramRunner _interpreter = null!;
