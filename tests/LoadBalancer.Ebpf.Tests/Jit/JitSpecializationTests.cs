@@ -98,6 +98,74 @@ public sealed unsafe class JitSpecializationTests
         Assert.Equal(expected, jitted.ReturnValue);
     }
 
+    /// <summary>key and value on the stack, r1 = map, update with <paramref name="flags"/>; r0 = the helper's result.</summary>
+    private static Instruction[] UpdateProgram(int key, int value, int flags) =>
+    [
+        St(W, 10, -4, key),
+        St(W, 10, -8, value),
+        Mov64R(2, 10), Alu64(Opcode.Add, 2, -4),
+        Mov64R(3, 10), Alu64(Opcode.Add, 3, -8),
+        Mov64(4, flags),
+        .. Lddw(1, 0, LddwSource.MapIndex),
+        Call(HelperIds.MapUpdateElem),
+        Exit(),
+    ];
+
+    [Theory]
+    [InlineData(MapType.Hash, 5, 0)] // insert
+    [InlineData(MapType.Hash, 1, 1)] // BPF_NOEXIST on an existing key: -EEXIST
+    [InlineData(MapType.Hash, 9, 2)] // BPF_EXIST on a missing key: -ENOENT
+    [InlineData(MapType.LruHash, 5, 0)]
+    [InlineData(MapType.Array, 3, 0)]
+    [InlineData(MapType.Array, 4, 0)] // key == max_entries: -E2BIG
+    [InlineData(MapType.Array, 1, 1)] // BPF_NOEXIST on an array: -EEXIST
+    [InlineData(MapType.PercpuArray, 2, 0)]
+    [InlineData(MapType.PercpuHash, 5, 0)]
+    public void An_update_calls_the_map_directly_with_the_helpers_result_and_effect(MapType type, int key, int flags)
+    {
+        var definition = new MapDefinition("m", type, 4, 4, 4);
+        using var interpreted = new Run(definition, UpdateProgram(key, 1234, flags));
+        using var jitted = new Run(definition, UpdateProgram(key, 1234, flags));
+        foreach (var run in new[] { interpreted, jitted })
+        {
+            if (run.Map.IsPerCpu)
+            {
+                run.Map.UpdatePerCpu(1u, [70u]);
+            }
+            else
+            {
+                run.Map.Update(1u, 70u);
+            }
+        }
+
+        var expected = interpreted.Both().Interpreted;
+        var actual = jitted.Both(jitted.Jit, jitOnly: true).Jitted;
+
+        Assert.Equal(1, jitted.Jit.SpecializedMapCount);
+        JitAssert.SameResult(expected, actual, $"{type} update key {key} flags {flags}");
+        Assert.Equal(Read(interpreted.Map, key), Read(jitted.Map, key));
+    }
+
+    /// <summary>The value bytes of <paramref name="key"/> (all CPUs for per-CPU maps), or null when absent.</summary>
+    private static byte[]? Read(BpfMap map, int key)
+    {
+        var value = new byte[map.IsPerCpu ? map.PerCpuValueStride * map.CpuCount : map.ValueSize];
+        var found = map.IsPerCpu ? map.TryLookupPerCpu(BitConverter.GetBytes(key), value) : map.TryLookup(BitConverter.GetBytes(key), value);
+        return found ? value : null;
+    }
+
+    [Fact]
+    public void An_update_on_a_worker_without_a_per_cpu_slot_is_refused_as_by_the_helper()
+    {
+        using var run = new Run(new MapDefinition("m", MapType.PercpuHash, 4, 4, 4), UpdateProgram(1, 2, 0));
+        run.Context.ProcessorId = 3;
+
+        var (interpreted, jitted) = run.Both();
+
+        JitAssert.SameResult(interpreted, jitted, "worker without a slot");
+        Assert.Equal(unchecked((ulong)-22L), jitted.ReturnValue);
+    }
+
     [Fact]
     public void Without_the_maps_registered_in_the_context_the_lookup_takes_the_generic_path()
     {
@@ -245,7 +313,8 @@ public sealed unsafe class JitSpecializationTests
 
         public (RunResult Interpreted, RunResult Jitted) Both() => Both(Jit);
 
-        public (RunResult Interpreted, RunResult Jitted) Both(JitProgram jit) => (Once(() => Interpreter.Run(Program, Context)), Once(() => jit.Run(Context)));
+        public (RunResult Interpreted, RunResult Jitted) Both(JitProgram jit, bool jitOnly = false) =>
+            (jitOnly ? default : Once(() => Interpreter.Run(Program, Context)), Once(() => jit.Run(Context)));
 
         private RunResult Once(Func<RunResult> run)
         {

@@ -42,7 +42,7 @@ internal sealed partial class FunctionEmitter
 
         // The helper's side effects must not happen after the budget ran out.
         EmitBudgetCheck(pc);
-        if (TryEmitMapLookup(pc, id, helper))
+        if (TryEmitMapLookup(pc, id, helper) || TryEmitMapUpdate(pc, id, helper))
         {
             return;
         }

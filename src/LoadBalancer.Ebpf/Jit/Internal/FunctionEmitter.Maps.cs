@@ -19,6 +19,77 @@ internal sealed partial class FunctionEmitter
 {
     private static readonly MethodInfo GenericLookup = typeof(MapHelpers).GetMethod(nameof(MapHelpers.Lookup))!;
     private static readonly MethodInfo HashLookup = typeof(HashMap).GetMethod(nameof(HashMap.Lookup), [typeof(byte*), typeof(int)])!;
+    private static readonly MethodInfo GenericUpdate = typeof(MapHelpers).GetMethod(nameof(MapHelpers.Update))!;
+    private static readonly MethodInfo HashUpdate = typeof(HashMap).GetMethod(nameof(HashMap.Update), [typeof(byte*), typeof(byte*), typeof(ulong), typeof(int)])!;
+    private static readonly MethodInfo ArrayUpdate = typeof(ArrayMap).GetMethod(nameof(ArrayMap.Update), [typeof(byte*), typeof(byte*), typeof(ulong), typeof(int)])!;
+
+    /// <summary>
+    /// <c>bpf_map_update_elem</c> on a load-time map: a direct call of the map type's own update
+    /// (key and value readable: proven for a verified program, else checked as the helper does;
+    /// maps read-only for programs keep the generic helper, which refuses with -EPERM).
+    /// </summary>
+    private unsafe bool TryEmitMapUpdate(int pc, int id, HelperFunction helper)
+    {
+        if (id != HelperIds.MapUpdateElem || _plan.Maps is null || helper.Target is not null || helper.Method != GenericUpdate ||
+            KnownR1Map(pc) is not { } map || (map.Definition.Flags & HelperSupport.ReadOnlyProgFlag) != 0)
+        {
+            return false;
+        }
+
+        if (!_plan.UsedMaps.Contains(map))
+        {
+            _plan.UsedMaps.Add(map);
+        }
+
+        var done = _il.DefineLabel();
+        var invalid = _il.DefineLabel();
+        var generic = Cold(() =>
+        {
+            EmitGenericHelperCall(pc, helper);
+            _il.Emit(OpCodes.Br, done);
+        });
+        LoadState(nameof(JitState.MapsReady));
+        _il.Emit(OpCodes.Brfalse, generic);
+        if (!_plan.Verified)
+        {
+            _il.Emit(OpCodes.Ldarg_0);
+            LoadReg(2);
+            EmitI4(map.KeySize);
+            _il.Emit(OpCodes.Call, Runtime(nameof(JitRuntime.KeyReadable)));
+            _il.Emit(OpCodes.Brfalse, invalid);
+            _il.Emit(OpCodes.Ldarg_0);
+            LoadReg(3);
+            EmitI4(map.ValueSize);
+            _il.Emit(OpCodes.Call, Runtime(nameof(JitRuntime.KeyReadable)));
+            _il.Emit(OpCodes.Brfalse, invalid);
+        }
+
+        if (map.IsPerCpu)
+        {
+            // The helper refuses a worker without a slot before the map checks anything else.
+            EmitCpu(map);
+            _il.Emit(OpCodes.Conv_U8);
+            EmitI8(map.CpuCount);
+            _il.Emit(OpCodes.Bge_Un, invalid);
+        }
+
+        _pool.Emit(_il, map);
+        LoadReg(2);
+        _il.Emit(OpCodes.Conv_U);
+        LoadReg(3);
+        _il.Emit(OpCodes.Conv_U);
+        LoadReg(4);
+        EmitCpu(map);
+        _il.Emit(OpCodes.Call, map is ArrayMap ? ArrayUpdate : HashUpdate);
+        _il.Emit(OpCodes.Conv_I8);
+        StoreReg(0);
+        _il.Emit(OpCodes.Br, done);
+        _il.MarkLabel(invalid);
+        EmitI8(-BpfErrno.EINVAL);
+        StoreReg(0);
+        _il.MarkLabel(done);
+        return true;
+    }
 
     private unsafe bool TryEmitMapLookup(int pc, int id, HelperFunction helper)
     {
