@@ -99,6 +99,12 @@ public sealed unsafe class BpfProgram
     /// </summary>
     public Verification.VerifierResult? Verification { get; init; }
 
+    /// <summary>
+    /// The maps the loader resolved this program's <c>lddw</c> map references to (null when unknown): an
+    /// engine may specialise code on a map value that is one of these (the JIT inlines their lookups).
+    /// </summary>
+    public IReadOnlyList<Maps.BpfMap>? LoadTimeMaps { get; init; }
+
     /// <summary>The validated instruction slots.</summary>
     public ReadOnlySpan<Instruction> Slots => _slots;
 

@@ -133,6 +133,21 @@ public sealed unsafe class RunContext : IDisposable
     /// </summary>
     internal int RegionGeneration { get; private set; }
 
+    /// <summary>Bumped when the persistent regions are cleared, so an engine that ensured regions once checks again.</summary>
+    internal int PersistentGeneration { get; private set; }
+
+    /// <summary>
+    /// Engine cache: the compiled program whose load-time maps were last found registered and
+    /// accessible in this context, and the registry version / persistent generation they were checked at.
+    /// </summary>
+    internal object? KnownMapsOwner { get; set; }
+
+    /// <summary>The stamp <see cref="KnownMapsOwner"/> was checked at (registry version and persistent generation).</summary>
+    internal long KnownMapsStamp { get; set; }
+
+    /// <summary>The registry <see cref="KnownMapsOwner"/> was checked against.</summary>
+    internal MapRegistry? KnownMapsRegistry { get; set; }
+
     /// <summary>Sets the context memory passed to the program in r1 (start) and r2 (length).</summary>
     public void SetContext(nint start, int length, bool writable = true)
     {
@@ -200,6 +215,7 @@ public sealed unsafe class RunContext : IDisposable
     public void ClearPersistentRegions()
     {
         RegionGeneration++;
+        PersistentGeneration++;
         _persistentOverlap = false;
         _persistentEnd = FixedSlots;
         _count = FixedSlots;
@@ -248,7 +264,11 @@ public sealed unsafe class RunContext : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void EnterHelper(BpfProgram program, int depth, int pc, long executed)
     {
-        HelperCaller = program;
+        if (!ReferenceEquals(HelperCaller, program))
+        {
+            HelperCaller = program; // a reference store costs a write barrier: only when it changes
+        }
+
         HelperCallerDepth = depth;
         HelperCallerPc = pc;
         Executed = executed;

@@ -1,6 +1,8 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using LoadBalancer.Ebpf.Execution;
 using LoadBalancer.Ebpf.Jit.Internal;
+using LoadBalancer.Ebpf.Maps;
 
 namespace LoadBalancer.Ebpf.Jit;
 
@@ -13,11 +15,19 @@ namespace LoadBalancer.Ebpf.Jit;
 public sealed unsafe class JitProgram
 {
     private readonly Type _type;
+    private readonly BpfMap[] _knownMaps;
+    private readonly bool _translatesContext;
+    private readonly object[] _constants;
+    private readonly GCHandle[] _handles;
     private readonly delegate*<RunContext, JitState*, int, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong> _entry;
 
-    internal JitProgram(BpfProgram program, Type type, MethodInfo entry, int functions, int ilBytes, TimeSpan compileTime)
+    internal JitProgram(BpfProgram program, Type type, MethodInfo entry, int functions, int ilBytes, TimeSpan compileTime, BpfMap[] knownMaps, bool translatesContext, ConstantPool constants)
     {
+        _constants = constants.Values;
+        _handles = constants.Handles;
         Program = program;
+        _knownMaps = knownMaps;
+        _translatesContext = translatesContext;
         _type = type;
         _entry = (delegate*<RunContext, JitState*, int, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong, ulong>)entry.MethodHandle.GetFunctionPointer();
         FunctionCount = functions;
@@ -60,9 +70,23 @@ public sealed unsafe class JitProgram
         state.Budget = context.InstructionBudget;
         state.StackTop = context.StackTop;
         state.Generation = context.RegionGeneration;
+        PrepareState(context, &state);
         _entry(context, &state, 0, 0, r1, r2, 0, 0, 0, 0, 0, 0, 0);
         GC.KeepAlive(this);
         return state.ToResult();
+    }
+
+    /// <summary>Maps whose lookups were specialised (inline array index, direct hash lookup).</summary>
+    public int SpecializedMapCount => _knownMaps.Length;
+
+    /// <summary>
+    /// Per run (and per tail call into this code): whether the specialised map lookups and translated
+    /// context loads may run in this context; otherwise the emitted code takes the generic paths.
+    /// </summary>
+    internal void PrepareState(RunContext context, JitState* state)
+    {
+        state->MapsReady = _knownMaps.Length != 0 && JitRuntime.KnownMapsReady(context, this, _knownMaps) ? 1 : 0;
+        state->ContextReady = _translatesContext && JitRuntime.ContextReady(context, Program.ContextLayout) ? 1 : 0;
     }
 
     /// <summary>Enters the main function at a given depth (runs and tail calls).</summary>
@@ -71,6 +95,15 @@ public sealed unsafe class JitProgram
         var r = _entry(context, state, depth, r0, r1, r2, r3, r4, r5, r6, r7, r8, r9);
         GC.KeepAlive(this);
         return r;
+    }
+
+    /// <summary>Frees the handles through which the code reached its constants (it can no longer run).</summary>
+    ~JitProgram()
+    {
+        foreach (var handle in _handles)
+        {
+            handle.Free();
+        }
     }
 
     /// <inheritdoc />

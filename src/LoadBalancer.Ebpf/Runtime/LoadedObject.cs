@@ -367,6 +367,7 @@ public sealed unsafe class LoadedObject : IDisposable
             {
                 ContextLayout = ContextLayouts.For(definition.Type),
                 Verification = VerifyProgram(definition, verifierMaps, verifierOptions),
+                LoadTimeMaps = maps,
             };
             return program;
         }

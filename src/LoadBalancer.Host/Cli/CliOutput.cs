@@ -8,4 +8,7 @@ internal static class CliOutput
 
     /// <summary>Writes an error line to stderr, prefixed so scripts and people can tell it apart.</summary>
     public static void Error(string text) => Console.Error.WriteLine($"lb: error: {text}");
+
+    /// <summary>Writes an API client error to stderr as "lb: text" (the kubectl / cilium style the client verbs use).</summary>
+    public static void ClientError(string text) => Console.Error.WriteLine($"lb: {text}");
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LoadBalancer.Host.Cli.Client;
 
 namespace LoadBalancer.Host.Cli;
 
@@ -10,6 +11,8 @@ public static class LbCommandLine
     {
         var root = new RootCommand("lb: a Katran-style layer-4 load balancer whose forwarding decision is an XDP program run by its own eBPF runtime.");
         root.Options.Add(CliRunner.Verbose);
+        ExitCodesHelpAction.Apply(root);
+        ClientCommands.AddTo(root);
         root.Subcommands.Add(AsmCommand.Create());
         root.Subcommands.Add(DisasmCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());

@@ -8,4 +8,7 @@ public enum BpfEngine
 
     /// <summary>LoadedObject + XdpProgramRunner with the interpreter engine.</summary>
     Interpreter,
+
+    /// <summary>LoadedObject + XdpProgramRunner with the JIT engine (verified program: proven accesses unchecked, map lookups specialised).</summary>
+    Jit,
 }

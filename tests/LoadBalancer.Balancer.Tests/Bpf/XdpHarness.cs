@@ -72,7 +72,7 @@ internal sealed class XdpHarness : IDisposable
                 _maps[name] = new HarnessMap(new RuntimeMapStore(map));
             }
 
-            _runner = XdpProgramRunner.Create(_loaded, programName, InterpreterEngine.Instance, processorId: 1);
+            _runner = XdpProgramRunner.Create(_loaded, programName, engine == BpfEngine.Jit ? JitEngine.Instance : InterpreterEngine.Instance, processorId: 1);
         }
     }
 

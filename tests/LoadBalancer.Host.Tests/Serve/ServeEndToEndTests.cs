@@ -153,6 +153,34 @@ public sealed class ServeEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_and_the_json_api_of_a_running_lb_count_known_traffic()
+    {
+        var vip = ServeConfig.FreeEndPoint();
+        var a = Backend(1, vip.Port, ProxyProtocol.Tcp);
+        _config.Write(ServeConfig.Yaml((vip.Port, "tcp", Reals(a))));
+        _lb = LbProcess.Serve(_config.Path, ServeConfig.FreeEndPoint());
+        await _lb.WaitReadyAsync();
+
+        const int Connections = 7;
+        for (var i = 0; i < Connections; i++)
+        {
+            Assert.Equal($"{a.Identity}: m{i}", await Clients.TcpAsync(vip, $"m{i}"));
+        }
+
+        // Each accepted connection is one program run (its SYN) for the VIP and its only real.
+        var (status, metrics) = await _lb.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var name = $"127.0.0.1:{vip.Port}/tcp";
+        Assert.Contains($"lb_vip_packets_total{{vip=\"{name}\"}} {Connections}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"lb_real_packets_total{{vip=\"{name}\",real=\"{a.EndPoint.Address}\"}} {Connections}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"lb_xdp_actions_total{{action=\"tx\"}} {Connections}\n", metrics, StringComparison.Ordinal);
+
+        var (apiStatus, vips) = await _lb.GetAsync("/v1/vips");
+        Assert.Equal(HttpStatusCode.OK, apiStatus);
+        Assert.Contains(a.EndPoint.Address.ToString(), vips, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Demo_starts_echo_backends_on_the_reals_and_prints_how_to_try_it()
     {
         var tcp = ServeConfig.FreeEndPoint();

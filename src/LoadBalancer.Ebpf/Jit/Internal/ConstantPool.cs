@@ -1,66 +1,60 @@
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Runtime.InteropServices;
 
 namespace LoadBalancer.Ebpf.Jit.Internal;
 
 /// <summary>
-/// Objects emitted code needs (the program, helper targets and delegates) as static readonly fields
-/// of the emitted type, set by its static constructor from <see cref="JitConstants"/>; initialised
-/// before the methods are compiled, so the .NET JIT treats them as constants.
+/// Objects emitted code needs (the program, helper targets and delegates, maps) as constants. Static
+/// fields of a collectible assembly's type cost a helper call per access (the JIT cannot fold their
+/// base), so each object gets a weak GC handle instead and the code loads the object from the handle's
+/// slot, whose address is an immediate: one load. The <see cref="JitProgram"/> keeps the objects alive
+/// (<see cref="Values"/>) and frees the handles when it is collected, after which its code cannot run.
 /// </summary>
 internal sealed class ConstantPool
 {
-    private static readonly MethodInfo GetMethod = typeof(JitConstants).GetMethod(nameof(JitConstants.Get))!;
-    private readonly TypeBuilder _type;
-    private readonly List<(FieldBuilder Field, object Value, Type FieldType)> _entries = [];
+    private readonly List<object> _values = [];
+    private readonly List<GCHandle> _handles = [];
 
-    public ConstantPool(TypeBuilder type) => _type = type;
+    /// <summary>The objects, kept alive by the compiled program.</summary>
+    public object[] Values => [.. _values];
 
-    /// <summary>The values in field order, for <see cref="JitConstants.Publish"/>.</summary>
-    public object[] Values
+    /// <summary>The handles to free with the compiled program.</summary>
+    public GCHandle[] Handles => [.. _handles];
+
+    /// <summary>Pushes <paramref name="value"/> (as an object reference; callers use it as its own type).</summary>
+    public void Emit(ILGenerator il, object value)
     {
-        get
+        var index = -1;
+        for (var i = 0; i < _values.Count; i++)
         {
-            var values = new object[_entries.Count];
-            for (var i = 0; i < values.Length; i++)
+            if (ReferenceEquals(_values[i], value))
             {
-                values[i] = _entries[i].Value;
-            }
-
-            return values;
-        }
-    }
-
-    /// <summary>The field holding <paramref name="value"/> typed as <paramref name="fieldType"/> (shared when asked twice).</summary>
-    public FieldInfo Field(object value, Type fieldType)
-    {
-        foreach (var (field, existing, type) in _entries)
-        {
-            if (ReferenceEquals(existing, value) && type == fieldType)
-            {
-                return field;
+                index = i;
+                break;
             }
         }
 
-        var created = _type.DefineField($"k{_entries.Count}", fieldType, FieldAttributes.Public | FieldAttributes.Static | FieldAttributes.InitOnly);
-        _entries.Add((created, value, fieldType));
-        return created;
-    }
-
-    /// <summary>Emits the static constructor reading every field for <paramref name="token"/>.</summary>
-    public void EmitInitializer(int token)
-    {
-        var cctor = _type.DefineTypeInitializer();
-        var il = cctor.GetILGenerator();
-        for (var i = 0; i < _entries.Count; i++)
+        if (index < 0)
         {
-            il.Emit(OpCodes.Ldc_I4, token);
-            il.Emit(OpCodes.Ldc_I4, i);
-            il.Emit(OpCodes.Call, GetMethod);
-            il.Emit(OpCodes.Castclass, _entries[i].FieldType);
-            il.Emit(OpCodes.Stsfld, _entries[i].Field);
+            index = _values.Count;
+            _values.Add(value);
+            _handles.Add(GCHandle.Alloc(value, GCHandleType.Weak));
         }
 
-        il.Emit(OpCodes.Ret);
+        // A handle is the address of the slot holding the object reference (what GCHandle.Target reads).
+        il.Emit(OpCodes.Ldc_I8, (long)GCHandle.ToIntPtr(_handles[index]));
+        il.Emit(OpCodes.Conv_I);
+        il.Emit(OpCodes.Ldind_Ref);
+    }
+
+    /// <summary>Frees the handles (a compilation that failed).</summary>
+    public void Free()
+    {
+        foreach (var handle in _handles)
+        {
+            handle.Free();
+        }
+
+        _handles.Clear();
     }
 }

@@ -42,8 +42,19 @@ internal sealed partial class FunctionEmitter
 
         // The helper's side effects must not happen after the budget ran out.
         EmitBudgetCheck(pc);
+        if (TryEmitMapLookup(pc, id, helper) || TryEmitMapUpdate(pc, id, helper))
+        {
+            return;
+        }
+
+        EmitGenericHelperCall(pc, helper);
+    }
+
+    /// <summary>The helper through <see cref="RunContext.EnterHelper"/>, a direct (or delegate) call and the after-helper checks.</summary>
+    private void EmitGenericHelperCall(int pc, HelperFunction helper)
+    {
         _il.Emit(OpCodes.Ldarg_0);
-        _il.Emit(OpCodes.Ldsfld, _pool.Field(_program, typeof(BpfProgram)));
+        _pool.Emit(_il, _program);
         _il.Emit(OpCodes.Ldarg_2);
         EmitI4(pc);
         LoadExact(pc);
@@ -63,7 +74,7 @@ internal sealed partial class FunctionEmitter
             (method.IsStatic ? target is null : target is not null && !declaring.IsValueType && (!method.IsVirtual || method.IsFinal || declaring.IsSealed));
         if (!direct)
         {
-            _il.Emit(OpCodes.Ldsfld, _pool.Field(helper, typeof(HelperFunction)));
+            _pool.Emit(_il, helper);
             EmitHelperArguments();
             _il.Emit(OpCodes.Callvirt, HelperInvoke);
             return;
@@ -73,7 +84,7 @@ internal sealed partial class FunctionEmitter
         if (!method.IsStatic)
         {
             _accessed.Add(method.DeclaringType!.Assembly);
-            _il.Emit(OpCodes.Ldsfld, _pool.Field(target!, method.DeclaringType!));
+            _pool.Emit(_il, target!);
         }
 
         EmitHelperArguments();
@@ -164,9 +175,9 @@ internal sealed partial class FunctionEmitter
 
     private void EmitCallIndirect(int pc, Instruction ins)
     {
-        _il.Emit(OpCodes.Ldsfld, _pool.Field(_program.Helpers, typeof(HelperTable)));
+        _pool.Emit(_il, _program.Helpers);
         _il.Emit(OpCodes.Call, Getter(typeof(HelperTable), nameof(HelperTable.Functions)));
-        _il.Emit(OpCodes.Ldsfld, _pool.Field(_program, typeof(BpfProgram)));
+        _pool.Emit(_il, _program);
         _il.Emit(OpCodes.Ldarg_0);
         _il.Emit(OpCodes.Ldarg_1);
         _il.Emit(OpCodes.Ldarg_2);

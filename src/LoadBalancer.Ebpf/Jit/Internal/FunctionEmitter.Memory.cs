@@ -12,7 +12,7 @@ internal sealed partial class FunctionEmitter
     /// constant offset inside the current frame (r10 is never written and frames lie inside the stack).
     /// </summary>
     private bool IsSafe(int pc, byte baseReg, short offset, int size) =>
-        (_provenSafe is not null && pc < _provenSafe.Length && _provenSafe[pc]) ||
+        _plan.IsUnchecked(pc) ||
         (baseReg == 10 && offset >= -RunContext.StackFrameSize && offset <= -size);
 
     private void EmitAddress(byte baseReg, short offset)
@@ -60,9 +60,14 @@ internal sealed partial class FunctionEmitter
             return;
         }
 
+        var done = _il.DefineLabel();
+        if (_plan.IsContextField(pc) && TryEmitContextLoad(pc, ins, size, signed, done))
+        {
+            return;
+        }
+
         EmitAddress(ins.Src, ins.Offset);
         _il.Emit(OpCodes.Stloc, _address);
-        var done = _il.DefineLabel();
         var miss = Cold(() =>
         {
             EmitMiss(nameof(JitRuntime.LoadMiss), pc, size, false);
@@ -82,6 +87,56 @@ internal sealed partial class FunctionEmitter
         EmitRead(size, signed);
         StoreReg(ins.Dst);
         _il.MarkLabel(done);
+    }
+
+    /// <summary>
+    /// A load the verifier proved to read a context field through the unmodified ctx pointer: translated
+    /// now (user offset to native field, shift and mask for narrow loads) into a plain load of the native
+    /// struct; when the run's context does not hold the whole native struct, the checked path runs instead.
+    /// </summary>
+    private bool TryEmitContextLoad(int pc, Instruction ins, int size, bool signed, Label done)
+    {
+        if (signed || !_program.ContextLayout!.TryResolve(ins.Offset, size, false, out var nativeOffset, out var nativeSize, out var shift, out var mask))
+        {
+            return false;
+        }
+
+        _plan.TranslatesContext = true;
+        var slow = Cold(() =>
+        {
+            EmitAddress(ins.Src, ins.Offset);
+            _il.Emit(OpCodes.Stloc, _address);
+            EmitMiss(nameof(JitRuntime.LoadMiss), pc, size, false);
+            ReloadReadCache();
+            LoadState(nameof(JitState.Value));
+            StoreReg(ins.Dst);
+            _il.Emit(OpCodes.Br, done);
+        });
+        LoadState(nameof(JitState.ContextReady));
+        _il.Emit(OpCodes.Brfalse, slow);
+        LoadReg(ins.Src);
+        if (nativeOffset != 0)
+        {
+            EmitI8(nativeOffset);
+            _il.Emit(OpCodes.Add);
+        }
+
+        EmitRead(nativeSize, false);
+        if (shift != 0)
+        {
+            EmitI4(shift);
+            _il.Emit(OpCodes.Shr_Un);
+        }
+
+        if (mask != ulong.MaxValue)
+        {
+            EmitI8((long)mask);
+            _il.Emit(OpCodes.And);
+        }
+
+        StoreReg(ins.Dst);
+        _il.MarkLabel(done);
+        return true;
     }
 
     /// <summary>Reads size bytes at the address on the stack, extended to 64 bits.</summary>
@@ -191,7 +246,7 @@ internal sealed partial class FunctionEmitter
         if (IsSafe(pc, ins.Dst, ins.Offset, size))
         {
             // r10 is 64-byte aligned, so a stack atomic's alignment is known here; a proven access is aligned.
-            var proven = _provenSafe is not null && pc < _provenSafe.Length && _provenSafe[pc];
+            var proven = _plan.IsUnchecked(pc);
             if (!proven && (ins.Offset & (size - 1)) != 0)
             {
                 EmitEnd(RunStatus.MisalignedAtomic, pc, true, size, true);

@@ -27,7 +27,7 @@ internal sealed partial class FunctionEmitter
     private readonly Instruction[] _code;
     private readonly ulong[] _lddw;
     private readonly FunctionLayout _layout;
-    private readonly bool[]? _provenSafe;
+    private readonly CompilePlan _plan;
     private readonly IReadOnlyDictionary<int, MethodBuilder> _methods;
     private readonly ConstantPool _pool;
     private readonly HashSet<Assembly> _accessed;
@@ -42,6 +42,7 @@ internal sealed partial class FunctionEmitter
     private readonly LocalBuilder _writeStart;
     private readonly LocalBuilder _writeLimit;
     private readonly LocalBuilder[]? _registers;
+    private readonly bool[]? _regionEntries;
     private readonly int _first;
     private readonly int _end;
     private readonly Dictionary<int, Label> _exits = [];
@@ -51,12 +52,14 @@ internal sealed partial class FunctionEmitter
         MethodBuilder method,
         BpfProgram program,
         FunctionLayout layout,
-        bool[]? provenSafe,
+        CompilePlan plan,
         IReadOnlyDictionary<int, MethodBuilder> methods,
         ConstantPool pool,
         HashSet<Assembly> accessed,
-        (int First, int End)? region = null)
+        (int First, int End)? region = null,
+        bool[]? regionEntries = null)
     {
+        _regionEntries = regionEntries;
         _il = method.GetILGenerator(64 + (layout.Pcs.Length * 24));
         (_first, _end) = region ?? (0, layout.Pcs.Length);
         if (region is not null)
@@ -72,7 +75,7 @@ internal sealed partial class FunctionEmitter
         _code = program.SlotArray;
         _lddw = program.LddwValues;
         _layout = layout;
-        _provenSafe = provenSafe;
+        _plan = plan;
         _methods = methods;
         _pool = pool;
         _accessed = accessed;
@@ -186,7 +189,7 @@ internal sealed partial class FunctionEmitter
         var table = new Label[lastPc - firstPc + 1];
         for (var pc = firstPc; pc <= lastPc; pc++)
         {
-            table[pc - firstPc] = _layout.IsLeader[pc] ? _labels[pc] : _returnZero;
+            table[pc - firstPc] = _layout.IsLeader[pc] && _regionEntries![pc] ? _labels[pc] : _returnZero;
         }
 
         _il.Emit(OpCodes.Ldarg_S, (byte)4);

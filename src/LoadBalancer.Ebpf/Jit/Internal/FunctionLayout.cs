@@ -63,6 +63,89 @@ internal sealed class FunctionLayout
         return regions;
     }
 
+    /// <summary>
+    /// The pcs a region method can be entered at: the function's entry, the first pc of every region
+    /// (fallthrough from the previous one) and every target of a jump from another region. Only these
+    /// get a case in the region's entry switch: an entry at every block would make every block a
+    /// successor of the method entry, which costs the .NET JIT time and registers.
+    /// </summary>
+    public bool[] RegionEntries(Instruction[] code, List<(int First, int End)> regions)
+    {
+        var entries = new bool[code.Length];
+        entries[Entry] = true;
+        var regionOf = new int[code.Length];
+        for (var r = 0; r < regions.Count; r++)
+        {
+            entries[Pcs[regions[r].First]] = true;
+            for (var i = regions[r].First; i < regions[r].End; i++)
+            {
+                regionOf[Pcs[i]] = r;
+            }
+        }
+
+        foreach (var pc in Pcs)
+        {
+            var ins = code[pc];
+            var cls = Opcode.Class(ins.Code);
+            if (cls is not (Opcode.ClassJmp or Opcode.ClassJmp32))
+            {
+                continue;
+            }
+
+            var op = Opcode.Operation(ins.Code);
+            if (op is Opcode.Exit or Opcode.Call)
+            {
+                continue;
+            }
+
+            var target = pc + 1 + (op == Opcode.Ja && cls == Opcode.ClassJmp32 ? ins.Imm : ins.Offset);
+            if (regionOf[target] != regionOf[pc])
+            {
+                entries[target] = true;
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// Rough IL bytes and basic blocks the emitter produces for this code: checked memory accesses and
+    /// helper calls bring cold paths, unchecked accesses and ALU instructions are a few IL instructions.
+    /// </summary>
+    public (int IlBytes, int Blocks) EstimateIl(Instruction[] code, CompilePlan plan)
+    {
+        int il = 0, blocks = 0;
+        foreach (var pc in Pcs)
+        {
+            var ins = code[pc];
+            var cls = Opcode.Class(ins.Code);
+            if (IsLeader[pc])
+            {
+                il += 12;
+                blocks++;
+            }
+
+            if (cls is Opcode.ClassLdx or Opcode.ClassSt or Opcode.ClassStx)
+            {
+                var baseReg = cls == Opcode.ClassLdx ? ins.Src : ins.Dst;
+                var isUnchecked = plan.IsUnchecked(pc) || (baseReg == 10 && ins.Offset < 0);
+                il += isUnchecked ? 14 : plan.IsContextField(pc) ? 45 : 85;
+                blocks += isUnchecked ? 0 : 3;
+            }
+            else if (cls is Opcode.ClassJmp or Opcode.ClassJmp32 && Opcode.Operation(ins.Code) == Opcode.Call)
+            {
+                il += 170;
+                blocks += 6;
+            }
+            else
+            {
+                il += 12;
+            }
+        }
+
+        return (il, blocks);
+    }
+
     /// <summary>Lays out the code reachable from <paramref name="entry"/>.</summary>
     public static FunctionLayout Build(Instruction[] code, int entry)
     {

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using LoadBalancer.Ebpf.Execution;
 using LoadBalancer.Ebpf.Helpers;
+using LoadBalancer.Ebpf.Maps;
 
 namespace LoadBalancer.Ebpf.Jit.Internal;
 
@@ -90,6 +91,65 @@ internal static unsafe class JitRuntime
         st->WriteLimit = Limit(length);
         return true;
     }
+
+    /// <summary>
+    /// True when every map in <paramref name="maps"/> (those specialised code of <paramref name="owner"/>
+    /// uses) is live, registered in the context's registry (as the generic helper requires) and its values
+    /// are accessible regions of the context; cached per context until the registry or the persistent
+    /// regions change. Costs a few loads per run when cached.
+    /// </summary>
+    public static bool KnownMapsReady(RunContext context, object owner, BpfMap[] maps)
+    {
+        if (maps.Length == 0 || context.Maps is not { } registry)
+        {
+            return false;
+        }
+
+        foreach (var map in maps)
+        {
+            if (map.IsDisposed)
+            {
+                return false;
+            }
+        }
+
+        var stamp = ((long)registry.Version << 32) | (uint)context.PersistentGeneration;
+        if (ReferenceEquals(context.KnownMapsOwner, owner) && ReferenceEquals(context.KnownMapsRegistry, registry) && context.KnownMapsStamp == stamp)
+        {
+            return true;
+        }
+
+        foreach (var map in maps)
+        {
+            if (!registry.TryGet((ulong)map.Handle, out var registered) || !ReferenceEquals(registered, map))
+            {
+                return false;
+            }
+
+            var regions = map.ValueRegions;
+            for (var i = 0; i < regions.Count; i++)
+            {
+                var (start, length) = regions[i];
+                if (length > 0 && !context.IsAccessible((ulong)start, (ulong)length, false))
+                {
+                    HelperSupport.AddRegions(context, map);
+                    break;
+                }
+            }
+        }
+
+        context.KnownMapsOwner = owner;
+        context.KnownMapsRegistry = registry;
+        context.KnownMapsStamp = ((long)registry.Version << 32) | (uint)context.PersistentGeneration;
+        return true;
+    }
+
+    /// <summary>True when the context memory holds the whole native struct of <paramref name="layout"/>, the active layout.</summary>
+    public static bool ContextReady(RunContext context, ContextLayout? layout) =>
+        layout is not null && ReferenceEquals(context.ActiveContextLayout, layout) && context.Context.Length >= (ulong)layout.NativeSize;
+
+    /// <summary>A map key argument of an unverified program: readable for <paramref name="size"/> bytes (the generic helper's check).</summary>
+    public static bool KeyReadable(RunContext context, ulong address, int size) => context.Check(address, (ulong)size, false);
 
     /// <summary>Ends the run as <paramref name="packed"/> (see <see cref="Pack"/>) says.</summary>
     public static void Fault(JitState* st, int packed, long executed, ulong address) =>
@@ -208,6 +268,7 @@ internal static unsafe class JitRuntime
         st->ReadLimit = 0;
         st->WriteLimit = 0;
         var jit = JitCompiler.GetOrCompile(target);
+        jit.PrepareState(context, st);
         return jit.Invoke(context, st, depth, r0, r1, r2, r3, r4, r5, r6, r7, r8, r9);
     }
 }

@@ -24,6 +24,12 @@ internal struct JitState
     /// <summary><see cref="RunContext.RegionGeneration"/> the cached regions belong to.</summary>
     public int Generation;
 
+    /// <summary>Nonzero when the program's load-time maps are registered and accessible in this run's context (specialised lookups may run).</summary>
+    public int MapsReady;
+
+    /// <summary>Nonzero when the context holds the whole native struct of the active layout (translated context loads may run).</summary>
+    public int ContextReady;
+
     /// <summary>The value a slow-path load read.</summary>
     public ulong Value;
 
