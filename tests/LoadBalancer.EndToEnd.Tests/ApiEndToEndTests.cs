@@ -112,6 +112,11 @@ public sealed class ApiEndToEndTests : EndToEndTest
         var generation = JsonDocument.Parse(body).RootElement.GetProperty("generation").GetInt64();
         Assert.Equal(1 + clients * (realsPerClient * 2 + realsPerClient / 3), generation); // every call applied exactly once
 
+        // the CLI's export, a process of its own, says the same
+        var cli = await LbCli.RunAsync(lb.Admin, "config", "export");
+        Assert.True(cli.ExitCode == 0, cli.ToString());
+        Assert.Equal(expected.OrderBy(p => p.Key), Assert.Single(BalancerConfigurationLoader.Parse(cli.Stdout, "lb config export").Vips).Reals.Select(r => new KeyValuePair<string, int>(r.Address, (int)r.Weight)).OrderBy(p => p.Key));
+
         // the program agrees: every configured real has ring slots, and they fill the ring
         using var vipJson = JsonDocument.Parse((await lb.ApiAsync(HttpMethod.Get, "/v1/vips/web")).Body);
         var slots = vipJson.RootElement.GetProperty("reals").EnumerateArray().ToDictionary(r => r.GetProperty("address").GetString()!, r => r.GetProperty("ringSlots").GetInt32());

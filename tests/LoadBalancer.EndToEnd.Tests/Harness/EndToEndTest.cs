@@ -53,10 +53,10 @@ public abstract class EndToEndTest : IAsyncLifetime
         return _lb;
     }
 
-    /// <summary>An echo backend on real address n (127.a.b.n) and a free port.</summary>
-    internal EchoBackend Backend(int n, ProxyProtocol protocol)
+    /// <summary>An echo backend on real address n (127.a.b.n) and <paramref name="port"/> (0: a free port).</summary>
+    internal EchoBackend Backend(int n, ProxyProtocol protocol, int port = 0)
     {
-        var backend = EchoBackend.Start(new IPEndPoint(Config.Real(n), 0), protocol);
+        var backend = EchoBackend.Start(new IPEndPoint(Config.Real(n), port), protocol);
         _backends.Add(backend);
         return backend;
     }
