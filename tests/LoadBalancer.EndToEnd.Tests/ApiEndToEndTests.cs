@@ -79,12 +79,11 @@ public sealed class ApiEndToEndTests : EndToEndTest
 
         // each client adds its reals, reweights them, removes every third; all at once
         var expected = new Dictionary<string, int> { [a.EndPoint.Address.ToString()] = 1 };
-        var prefix = Config.RealPrefix[..Config.RealPrefix.LastIndexOf('.', Config.RealPrefix.Length - 2)];
         await Parallel.ForAsync(0, clients, new ParallelOptions { MaxDegreeOfParallelism = clients }, async (client, _) =>
         {
             for (var r = 0; r < realsPerClient; r++)
             {
-                var address = RealAddress(prefix, client, r);
+                var address = RealAddress(client, r);
                 await ExpectOkAsync(lb.ApiAsync(HttpMethod.Post, "/v1/vips/web/reals", $$"""{"address":"{{address}}","weight":2}""", Token));
                 await ExpectOkAsync(lb.ApiAsync(HttpMethod.Put, $"/v1/vips/web/reals/{address}/weight", $$"""{"weight":{{10 + r}}}""", Token));
                 if (r % 3 == 2)
@@ -99,7 +98,7 @@ public sealed class ApiEndToEndTests : EndToEndTest
             {
                 if (r % 3 != 2)
                 {
-                    expected[RealAddress(prefix, client, r)] = 10 + r;
+                    expected[RealAddress(client, r)] = 10 + r;
                 }
             }
         }
@@ -132,8 +131,8 @@ public sealed class ApiEndToEndTests : EndToEndTest
         return $"admin: {{ tokenFile: {tokenFile} }}\n{yaml}";
     }
 
-    private static string RealAddress(string prefix, int client, int r) =>
-        string.Create(CultureInfo.InvariantCulture, $"{prefix}.{200 + client}.{r + 1}");
+    /// <summary>127.a.b.10 .. 127.a.b.105: beside real 1 (the VIP's first real), never equal to it.</summary>
+    private string RealAddress(int client, int r) => Config.Real(10 + (client * 6) + r).ToString();
 
     private static async Task ExpectOkAsync(Task<(HttpStatusCode Status, string Body)> call)
     {

@@ -52,6 +52,7 @@ public sealed class ConnectionScaleTests : EndToEndTest
             });
 
             var held = lb.OpenFileDescriptors();
+            TestContext.Current.TestOutputHelper?.WriteLine($"lb descriptors: {baseline} before, {held} with {Connections} connections held");
             Assert.True(held - baseline >= 2 * Connections - 20, $"{held} descriptors with {Connections} connections held, {baseline} before: each should hold a client and a real socket");
             Assert.Equal(Connections + 1, reals.Sum(r => r.Flows));
             Assert.Equal(HttpStatusCode.OK, await lb.TryStatusAsync("/healthz"));
@@ -64,7 +65,9 @@ public sealed class ConnectionScaleTests : EndToEndTest
             }
         }
 
+        var released = System.Diagnostics.Stopwatch.StartNew();
         await Wait.UntilAsync(() => lb.OpenFileDescriptors() <= baseline + 16, $"lb's descriptors to return near {baseline}", lb);
+        TestContext.Current.TestOutputHelper?.WriteLine($"back to {lb.OpenFileDescriptors()} descriptors {released.ElapsedMilliseconds} ms after release");
         Assert.Contains((await Clients.TcpAsync(vip, "after")).Backend, reals.Select(r => r.Identity));
     }
 }

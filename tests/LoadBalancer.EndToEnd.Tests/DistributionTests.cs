@@ -19,11 +19,12 @@ public sealed class DistributionTests : EndToEndTest
         var clientPorts = new ConcurrentDictionary<int, byte>();
         await Parallel.ForAsync(0, connections, new ParallelOptions { MaxDegreeOfParallelism = 24 }, async (i, _) =>
         {
-            var (backend, port) = await Clients.TcpAsync(vip, $"flow {i}");
+            var (backend, port) = await Clients.TcpAsync(vip, $"flow {i}", distinctSourcePort: true);
             byBackend.AddOrUpdate(backend, 1, (_, n) => n + 1);
             clientPorts.TryAdd(port, 0);
         });
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"shares: {string.Join(", ", byBackend.OrderBy(p => p.Key))}");
         Assert.Equal(connections, clientPorts.Count); // distinct flows (source ports)
         Assert.Equal(reals.Select(b => b.Identity).Order(), byBackend.Keys.Order());
         foreach (var real in reals)
