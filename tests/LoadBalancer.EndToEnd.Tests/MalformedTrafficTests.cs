@@ -80,6 +80,18 @@ public sealed class MalformedTrafficTests : EndToEndTest
             gone.Send(garbage.AsSpan(i, 32));
         }
 
+        // the admin port: resets before the first byte (while lb sniffs for the HTTP/2 preface), then garbage
+        for (var i = 0; i < 20; i++)
+        {
+            using var socket = await ConnectAsync(lb.Admin);
+            if (i % 2 == 1)
+            {
+                await socket.SendAsync(garbage.AsMemory(0, 4096), SocketFlags.None, TestContext.Current.CancellationToken);
+            }
+
+            socket.LingerState = new LingerOption(true, 0);
+        }
+
         // garbage on the admin port too
         using (var socket = await ConnectAsync(lb.Admin))
         {
@@ -93,6 +105,7 @@ public sealed class MalformedTrafficTests : EndToEndTest
         await session.ExchangeAsync();
         Assert.Equal(HttpStatusCode.OK, await lb.TryStatusAsync("/healthz"));
         Assert.False(lb.Logged("Unexpected error"), lb.Output);
+        await Wait.UntilAsync(async () => await lb.TryStatusAsync("/healthz") == HttpStatusCode.OK, "/healthz after the resets", lb);
         Assert.False(lb.Logged("Unhandled exception"), lb.Output);
     }
 

@@ -36,6 +36,11 @@ internal static class CleartextHttp2
                 connection.Abort();
                 return; // silent client or closed connection
             }
+            catch (IOException)
+            {
+                connection.Abort();
+                return; // reset by the client before its first bytes were read (ConnectionResetException)
+            }
         }
 
         if (h2)
