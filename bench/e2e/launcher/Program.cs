@@ -44,7 +44,7 @@ foreach (var v in vips)
     options.Endpoints.Add(new ProxyEndpoint(IPAddress.Parse(v.Address), v.Port, v.Protocol == "udp" ? ProxyProtocol.Udp : ProxyProtocol.Tcp));
 }
 
-await using var proxy = new ProxyFrontend(instance.Loaded, BalancerObjects.BalancerProgram, options);
+await using var proxy = new ProxyFrontend(instance.Loaded, BalancerObjects.BalancerProgram, options, engine: LoadBalancer.Dataplane.Engines.JitEngine.Instance);
 proxy.Start();
 Console.WriteLine($"listening: {vips.Count} endpoint(s), {proxy.WorkerCount} worker(s)");
 var stop = new TaskCompletionSource();
