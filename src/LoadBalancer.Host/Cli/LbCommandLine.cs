@@ -17,6 +17,8 @@ public static class LbCommandLine
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(Serve.ServeCommand.Create());
+        root.Subcommands.Add(Serve.DemoCommand.Create());
         return root;
     }
 }
