@@ -3,9 +3,9 @@
 # all in front of the same three backends, plus the direct path to one backend. See README.md here.
 #
 #   bench/e2e/run.sh [--quick] [--rounds N] [--duration S] [--no-install] [--keep] [--profile]
-#                    [--lb-launcher] [--out FILE]
+#                    [--lb-launcher] [--nice N] [--lb-env "K=V ..."] [--out FILE]
 #
-#   --quick        one round, 2 s per measurement (about 1.5 minutes with the build); for testing
+#   --quick        one round, 2 s per measurement (about 2.5 minutes with the build); for testing
 #   --rounds N     rounds of every measurement, interleaved across paths; the median is reported (default 3)
 #   --duration S   seconds per measurement (default 5)
 #   --no-install   do not apt-get install missing tools
@@ -15,6 +15,7 @@
 #                  (a stand-in used while `lb serve` was being written; results say which was used)
 #   --nice N       scheduling priority of everything measured (default -20: the machine is shared with
 #                  builds; at nice 0 the proxies wait for CPU and the figures measure the scheduler)
+#   --lb-env "K=V ..."  extra environment for lb (runtime knobs to try; the results name them)
 #   --out FILE     results file (default bench/e2e/results-<UTC date>.md)
 set -euo pipefail
 
@@ -29,6 +30,7 @@ PROFILE=0
 LAUNCHER=0
 OUT=""
 NICE=-20
+LB_EXTRA_ENV=""
 ARGS_TEXT="$*"
 ORIG_ARGS=("$@")
 while [ $# -gt 0 ]; do
@@ -42,7 +44,8 @@ while [ $# -gt 0 ]; do
     --lb-launcher) LAUNCHER=1 ;;
     --out) OUT=$2; shift ;;
     --nice) NICE=$2; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --lb-env) LB_EXTRA_ENV=$2; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -328,14 +331,29 @@ i=0; for b in "${BACKENDS[@]}"; do i=$((i + 1)); wait_tcp "iperf3-$i" "$b" $P_IP
 log "starting proxies (CPU $PROXY_CPU, one worker each)"
 start haproxy $PROXY_CPU haproxy -db -f "$WORK/haproxy/haproxy.cfg"
 start nginx $PROXY_CPU nginx -p "$WORK/nginx-proxy" -c "$WORK/nginx-proxy/nginx.conf" -g 'daemon off;'
+LB_ENV=()   # --profile: JIT frames named for perf (a perf map; W^X off, or perf sees only memfd:doublemapper)
+[ "$PROFILE" = 1 ] && LB_ENV=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+if [ -n "$LB_EXTRA_ENV" ]; then read -r -a extra <<<"$LB_EXTRA_ENV"; LB_ENV+=("${extra[@]}"); LB_KIND="$LB_KIND with $LB_EXTRA_ENV"; fi
 if [ "$LAUNCHER" = 1 ]; then
-  start lb $PROXY_CPU dotnet "$WORK/launcher/E2eLauncher.dll" --workers 1 --reals "$(IFS=,; echo "${BACKENDS[*]}")" \
+  start lb $PROXY_CPU env "${LB_ENV[@]}" dotnet "$WORK/launcher/E2eLauncher.dll" --workers 1 --reals "$(IFS=,; echo "${BACKENDS[*]}")" \
     --vip "tcp:${VIP[lb]}:$P_HTTP" --vip "tcp:${VIP[lb]}:$P_IPERF:hash-source-only" --vip "tcp:${VIP[lb]}:$P_TCPLAT" \
     --vip "udp:${VIP[lb]}:$P_UDPTP:hash-source-only" --vip "udp:${VIP[lb]}:$P_UDPLAT:hash-source-only"
 else
-  start lb $PROXY_CPU env DOTNET_PerfMapEnabled=$PROFILE "$LB_BIN" serve --config "$WORK/lb.yaml"
+  start_lb() { start lb $PROXY_CPU env "${LB_ENV[@]}" "$LB_BIN" serve --config "$1" --drain-delay 0 --admin-listen "${VIP[lb]}:9180"; }
+  start_lb "$WORK/lb.yaml"
+  sleep 3
+  if ! kill -0 "${PID[lb]}" 2>/dev/null && grep -qiE "admin|frontend|property" "$WORK/lb.log"; then
+    # A build whose loader predates the admin/frontend sections and real ports: the same VIPs without them.
+    log "lb refused the full lb.yaml ($(grep -m1 -iE 'error' "$WORK/lb.log" | cut -c1-160)); using the VIP-only schema"
+    mv "$WORK/lb.log" "$WORK/lb-full-schema.log"
+    grep -vE '^(admin|frontend):|^  (listen|mode|workers):' "$WORK/lb.yaml" | sed -e 's/ - name: .*/ -/' -e 's/, port: [0-9]*, weight/, weight/' >"$WORK/lb-vips.yaml"
+    sed -i -e '/^  -$/{N;s/-\n    /- /}' "$WORK/lb-vips.yaml"
+    LB_KIND="$LB_KIND, VIP-only lb.yaml (the loader did not know admin/frontend/real ports yet)"
+    start_lb "$WORK/lb-vips.yaml"
+  fi
 fi
 for p in haproxy nginx lb; do wait_tcp "$p" "${VIP[$p]}" $P_HTTP; done
+[ "$LAUNCHER" = 1 ] || log "lb: $(grep -m1 'Starting lb serve' "$WORK/lb.log" | sed 's/.*Starting lb serve: //')"
 log "all up; rounds=$ROUNDS duration=${DURATION}s"
 
 # ---- measurements -----------------------------------------------------------------------------------
@@ -423,7 +441,7 @@ PROFILE_MD=""
 if [ "$PROFILE" = 1 ]; then
   log "profiling lb under wrk and UDP load"
   PROFILE_MD="$WORK/profile.md"
-  "$HERE/profile.sh" "$WORK" "${PID[lb]}" "${VIP[lb]}" $P_HTTP $P_UDPTP $LOAD_CPU "$DURATION" >"$PROFILE_MD" 2>"$WORK/profile.err" \
+  nice -n "$NICE" "$HERE/profile.sh" "$WORK" "${PID[lb]}" "${VIP[lb]}" $P_HTTP $P_UDPLAT $LOAD_CPU "$DURATION" "${PID[nginx]}" "${VIP[nginx]}" "${PID[haproxy]}" "${VIP[haproxy]}" >"$PROFILE_MD" 2>"$WORK/profile.err" \
     || log "profile.sh failed (see $WORK/profile.err)"
 fi
 
