@@ -72,6 +72,24 @@ if command -v perf >/dev/null; then
 fi
 
 if command -v strace >/dev/null; then
+  echo "### System calls per TCP connection (strace -c -f under wrk -c8, ${D} s; strace slows every call)"
+  echo
+  for who in lb haproxy nginx; do
+    case $who in lb) pid=$LB target=$VIP ;; haproxy) pid=$HAPROXY target=$HAPROXY_VIP ;; nginx) pid=$(nginx_worker) target=$NGINX_VIP ;; esac
+    [ -n "$pid" ] || continue
+    taskset -c "$CPU" wrk -t1 -c8 -d"$((D + 1))s" -H 'Connection: close' "http://$target:$HTTP/" 2>/dev/null >"$WORK/wrk-strace-$who.txt" & load=$!
+    sleep 0.5
+    timeout -s INT "$D" strace -c -f -q -p "$pid" -o "$WORK/strace-tcp-$who.txt" >/dev/null 2>&1
+    wait $load
+    # Connections while strace was attached: the successful accept calls (calls minus errors) it counted.
+    echo "$who (pid $pid): $(awk '$NF ~ /^accept4?$/ {a += $4 - (NF == 6 ? $5 : 0)} $NF == "total" {t = $4} END {printf "%d calls for %d connections accepted, %.1f calls per connection", t, a, t / (a > 0 ? a : 1)}' "$WORK/strace-tcp-$who.txt")"
+    echo
+    echo '```'
+    sed -n '1,22p' "$WORK/strace-tcp-$who.txt"
+    echo '```'
+    echo
+  done
+
   echo "### System calls per datagram (strace -c -f, ${RATE} datagrams/s offered for ${D} s; strace slows every call, so fewer get through)"
   echo
   for who in lb nginx; do
