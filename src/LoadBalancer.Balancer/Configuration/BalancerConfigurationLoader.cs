@@ -1,13 +1,13 @@
 using LoadBalancer.Balancer.Configuration.Internal;
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using YamlDotNet.RepresentationModel;
 
 namespace LoadBalancer.Balancer.Configuration;
 
 /// <summary>
-/// Reads a balancer configuration from YAML or JSON (JSON is read as YAML flow syntax) and validates it;
-/// every problem is reported at once with its field path.
+/// Reads a balancer configuration (<c>config/lb.yaml</c>; JSON works too, read as YAML flow syntax) and
+/// validates it. Every problem is reported at once, each as "file:line:column: field.path: message";
+/// unknown fields are errors.
 /// </summary>
 public static class BalancerConfigurationLoader
 {
@@ -15,12 +15,13 @@ public static class BalancerConfigurationLoader
     /// <exception cref="ConfigException">The file cannot be read, parsed, or is invalid (every error listed).</exception>
     public static BalancerConfiguration LoadFile(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         string text;
         try
         {
             text = File.ReadAllText(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new ConfigException(path, $"cannot read the file: {e.Message}", e);
         }
@@ -33,45 +34,40 @@ public static class BalancerConfigurationLoader
     public static BalancerConfiguration Parse(string text, string source = "configuration")
     {
         ArgumentNullException.ThrowIfNull(text);
-        ConfigurationDocument document;
+        ArgumentNullException.ThrowIfNull(source);
+        var stream = new YamlStream();
         try
         {
-            var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
-            document = deserializer.Deserialize<ConfigurationDocument?>(text) ?? new ConfigurationDocument();
+            stream.Load(new StringReader(text));
         }
         catch (YamlException e)
         {
             var message = e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message;
-            throw new ConfigException(source, $"line {e.Start.Line}, column {e.Start.Column}: {message}", e);
+            var error = new ConfigurationError("$", $"not valid YAML: {message}") { Source = source, Line = (int)e.Start.Line, Column = (int)e.Start.Column };
+            throw new ConfigException(source, [error]);
         }
 
-        var configuration = Map(document);
-        var errors = BalancerConfigurationValidator.Validate(configuration);
-        return errors.Count == 0 ? configuration : throw new ConfigException(source, errors);
-    }
-
-    private static BalancerConfiguration Map(ConfigurationDocument document)
-    {
-        var s = document.Settings ?? new SettingsDocument();
-        var settings = new SettingsConfiguration(s.GatewayMac, s.GuePort, s.SourceV4, s.SourceV4HashBits, s.SourceV6, s.SourceV6HashBits);
-        var vips = new List<VipConfiguration>();
-        foreach (var v in document.Vips ?? [])
+        var context = new ReadContext(source);
+        if (stream.Documents.Count > 1)
         {
-            var reals = new List<RealConfiguration>();
-            foreach (var r in v?.Reals ?? [])
+            context.Error("$", stream.Documents[1].RootNode, "the file holds several YAML documents; give one.");
+        }
+
+        var configuration = ConfigurationReader.Read(context, stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode, out var legacy);
+        var errors = new List<ConfigurationError>(context.Errors);
+        foreach (var error in BalancerConfigurationValidator.Validate(configuration, legacy))
+        {
+            if (!context.HasErrorAtOrAbove(error.Path))
             {
-                reals.Add(new RealConfiguration(r?.Address ?? string.Empty, r?.Weight ?? 1));
+                errors.Add(context.Locate(error));
             }
-
-            vips.Add(new VipConfiguration(v?.Address ?? string.Empty, v?.Port ?? 0, v?.Protocol ?? string.Empty, new ValueList<string>(v?.Flags ?? []), new ValueList<RealConfiguration>(reals)));
         }
 
-        var quic = new List<QuicServerIdConfiguration>();
-        foreach (var q in document.QuicServerIds ?? [])
+        if (errors.Count == 0)
         {
-            quic.Add(new QuicServerIdConfiguration(q?.Id ?? 0, q?.Real ?? string.Empty));
+            return configuration;
         }
 
-        return new BalancerConfiguration(settings, new ValueList<VipConfiguration>(vips), new ValueList<QuicServerIdConfiguration>(quic));
+        throw new ConfigException(source, [.. errors.OrderBy(static e => e.Line).ThenBy(static e => e.Column)]);
     }
 }

@@ -26,4 +26,29 @@ public sealed record HealthCheckConfiguration(
     TimeSpan? Interval = null,
     TimeSpan? Timeout = null,
     int Rise = 2,
-    int Fall = 3);
+    int Fall = 3)
+{
+    /// <summary>The probe interval when <see cref="Interval"/> is not given.</summary>
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>The probe timeout when <see cref="Timeout"/> is not given.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>"tcp": connect to the real's port.</summary>
+    public const string TcpType = "tcp";
+
+    /// <summary>"http": GET <see cref="Path"/>, healthy on <see cref="ExpectStatus"/>.</summary>
+    public const string HttpType = "http";
+
+    /// <summary>"udp": send <see cref="Send"/>, healthy on a reply (starting with <see cref="Expect"/> when given).</summary>
+    public const string UdpType = "udp";
+
+    /// <summary>The interval probes run at: <see cref="Interval"/> or <see cref="DefaultInterval"/>.</summary>
+    public TimeSpan EffectiveInterval => Interval ?? DefaultInterval;
+
+    /// <summary>The probe timeout: <see cref="Timeout"/> or <see cref="DefaultTimeout"/>.</summary>
+    public TimeSpan EffectiveTimeout => Timeout ?? DefaultTimeout;
+
+    /// <summary>The HTTP path probed: <see cref="Path"/> or "/".</summary>
+    public string EffectivePath => Path ?? "/";
+}

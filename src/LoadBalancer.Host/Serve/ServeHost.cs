@@ -98,7 +98,8 @@ public static class ServeHost
         services.AddSingleton<ReadinessState>();
         services.AddSingleton<ReloadStatistics>();
         services.AddSingleton(_ => new BalancerInstance(new BalancerInstanceOptions { CpuCount = settings.Workers, FlowCapacity = settings.FlowCapacity }));
-        services.AddSingleton<IConfigurationStore>(sp => new InterimConfigurationStore(sp.GetRequiredService<BalancerInstance>().Control, file.Configuration));
+        services.AddSingleton(sp => new ConfigurationStore(sp.GetRequiredService<BalancerInstance>().Control));
+        services.AddSingleton<IConfigurationStore>(sp => sp.GetRequiredService<ConfigurationStore>());
         services.AddSingleton(sp => new ServeRuntime(
             settings,
             sp.GetRequiredService<BalancerInstance>(),

@@ -100,12 +100,7 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
         var diff = Store.Replace(_initial, "file");
         LogApplied("file", diff);
 
-        var options = new ProxyOptions
-        {
-            Workers = Settings.Workers,
-            DrainTimeout = Settings.DrainTimeout,
-            RealPort = ResolveRealPort,
-        };
+        var options = Settings.CreateProxyOptions(ResolveRealPort);
         var proxy = new ProxyFrontend(_balancer.Loaded, name, options, _loggerFactory.CreateLogger<ProxyFrontend>(), Settings.Engine);
         proxy.Start();
         Volatile.Write(ref _proxy, proxy);

@@ -1,0 +1,192 @@
+using System.Net;
+using LoadBalancer.Balancer.Configuration.Internal;
+using LoadBalancer.Balancer.Control;
+
+namespace LoadBalancer.Balancer.Configuration;
+
+/// <summary>
+/// The running configuration over a <see cref="BalancerControl"/>, and the single writer of its maps. Every
+/// change is validated first, then serialised under one lock and applied as the smallest set of control-plane
+/// calls: a VIP's ring is rebuilt only when that VIP's effective reals or weights changed, settings are written
+/// only when they changed, QUIC server ids are added and removed one by one.
+/// <para>
+/// Health overlay: <see cref="SetRealHealth"/> keeps a real in <see cref="Current"/> but gives it weight 0 in
+/// its VIP's ring while it is down (a drain: flows tracked in the flow table stay with it); healthy again, it
+/// gets its configured weight back. Health state survives reloads for the reals that remain. Health changes
+/// do not change <see cref="Current"/>, <see cref="Generation"/> or raise <see cref="Changed"/>.
+/// </para>
+/// </summary>
+public sealed class ConfigurationStore : IConfigurationStore
+{
+    private readonly BalancerControl _control;
+    private readonly Lock _lock = new();
+    private HashSet<(VipId Vip, IPAddress Real)> _down = [];
+    private readonly EffectiveState _applied;
+    private volatile BalancerConfiguration _current = BalancerConfiguration.Empty;
+    private long _generation;
+
+    /// <summary>
+    /// A store over <paramref name="control"/> serving <see cref="BalancerConfiguration.Empty"/>; the first
+    /// <see cref="Replace"/> makes the maps match its configuration (VIPs the control plane already had and the
+    /// configuration does not list are removed).
+    /// </summary>
+    public ConfigurationStore(BalancerControl control)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        _control = control;
+        _applied = EffectiveState.From(control);
+    }
+
+    /// <summary>A store over <paramref name="control"/> serving <paramref name="initial"/> (generation 1).</summary>
+    /// <exception cref="ConfigException"><paramref name="initial"/> is invalid.</exception>
+    public ConfigurationStore(BalancerControl control, BalancerConfiguration initial)
+        : this(control)
+    {
+        Replace(initial, "initial");
+    }
+
+    /// <inheritdoc />
+    public BalancerConfiguration Current => _current;
+
+    /// <inheritdoc />
+    public long Generation => Interlocked.Read(ref _generation);
+
+    /// <summary>The control plane this store writes.</summary>
+    public BalancerControl Control => _control;
+
+    /// <inheritdoc />
+    public event EventHandler<ConfigurationDiff>? Changed;
+
+    /// <inheritdoc />
+    public ConfigurationDiff Replace(BalancerConfiguration next, string source)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(source);
+        ConfigurationDiff diff;
+        lock (_lock)
+        {
+            diff = ApplyLocked(next, source);
+        }
+
+        if (!diff.IsEmpty)
+        {
+            Changed?.Invoke(this, diff);
+        }
+
+        return diff;
+    }
+
+    /// <inheritdoc />
+    public ConfigurationDiff Update(Func<BalancerConfiguration, BalancerConfiguration> change, string source)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(source);
+        ConfigurationDiff diff;
+        lock (_lock)
+        {
+            var next = change(_current) ?? throw new ArgumentException("The change returned no configuration.", nameof(change));
+            diff = ApplyLocked(next, source);
+        }
+
+        if (!diff.IsEmpty)
+        {
+            Changed?.Invoke(this, diff);
+        }
+
+        return diff;
+    }
+
+    /// <inheritdoc />
+    public void SetRealHealth(VipId vip, IPAddress real, bool healthy)
+    {
+        ArgumentNullException.ThrowIfNull(real);
+        lock (_lock)
+        {
+            if (!Contains(_current, vip, real))
+            {
+                return; // a probe result racing a reload that removed the real
+            }
+
+            var changed = healthy ? _down.Remove((vip, real)) : _down.Add((vip, real));
+            if (changed)
+            {
+                Reconciler.Apply(_control, _applied, EffectiveState.From(_current, _down));
+            }
+        }
+    }
+
+    /// <summary>True when health checks marked <paramref name="real"/> of <paramref name="vip"/> down (out of the ring).</summary>
+    public bool IsDown(VipId vip, IPAddress real)
+    {
+        ArgumentNullException.ThrowIfNull(real);
+        lock (_lock)
+        {
+            return _down.Contains((vip, real));
+        }
+    }
+
+    private ConfigurationDiff ApplyLocked(BalancerConfiguration next, string source)
+    {
+        var errors = BalancerConfigurationValidator.Validate(next);
+        if (errors.Count > 0)
+        {
+            throw new ConfigException(source, errors);
+        }
+
+        var previous = _current;
+        if (next.Equals(previous))
+        {
+            return new ConfigurationDiff(ValueList<string>.Empty);
+        }
+
+        var lines = ConfigurationDiffer.Lines(previous, next);
+        if (lines.Count == 0)
+        {
+            lines.Add("reordered or respelt; nothing to apply");
+        }
+
+        var down = new HashSet<(VipId Vip, IPAddress Real)>();
+        foreach (var entry in _down)
+        {
+            if (Contains(next, entry.Vip, entry.Real))
+            {
+                down.Add(entry);
+            }
+        }
+
+        try
+        {
+            Reconciler.Apply(_control, _applied, EffectiveState.From(next, down));
+        }
+        catch (BalancerException e)
+        {
+            // Put back what was serving; then nothing has changed for the caller.
+            Reconciler.Apply(_control, _applied, EffectiveState.From(previous, _down));
+            throw new ConfigException(source, [new ConfigurationError("$", $"the balancer refused the change ({e.Message}); the previous configuration keeps serving.")]);
+        }
+
+        _down = down;
+        _current = next;
+        Interlocked.Increment(ref _generation);
+        return new ConfigurationDiff(new ValueList<string>(lines));
+    }
+
+    private static bool Contains(BalancerConfiguration configuration, VipId vip, IPAddress real)
+    {
+        foreach (var v in configuration.Vips)
+        {
+            if (BalancerConfigurationValidator.TryGetVipId(v) == vip)
+            {
+                foreach (var r in v.Reals)
+                {
+                    if (IPAddress.TryParse(r.Address, out var address) && address.Equals(real))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,153 @@
+using System.Net;
+using LoadBalancer.Dataplane.Proxy;
+using LoadBalancer.Host.Serve;
+
+namespace LoadBalancer.Host.Tests.Serve;
+
+/// <summary>
+/// <c>lb serve</c> as a real process on loopback: generated configs on free ports, echo backends on
+/// distinct 127.x addresses, traffic through the VIPs, the probes, reloads and signals.
+/// </summary>
+public sealed class ServeEndToEndTests : IAsyncLifetime
+{
+    private readonly ServeConfig _config = new();
+    private readonly List<EchoBackend> _backends = [];
+    private LbProcess? _lb;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_lb is not null)
+        {
+            await _lb.DisposeAsync();
+        }
+
+        foreach (var backend in _backends)
+        {
+            await backend.DisposeAsync();
+        }
+
+        _config.Dispose();
+    }
+
+    [Fact]
+    public async Task Tcp_and_udp_round_trip_through_the_vips_and_the_probes_answer_200()
+    {
+        var tcp = ServeConfig.FreeEndPoint();
+        var udp = ServeConfig.FreeEndPoint();
+        var tcpReals = new[] { Backend(1, tcp.Port, ProxyProtocol.Tcp), Backend(2, tcp.Port, ProxyProtocol.Tcp) };
+        var udpReals = new[] { Backend(1, udp.Port, ProxyProtocol.Udp), Backend(2, udp.Port, ProxyProtocol.Udp) };
+        _config.Write(ServeConfig.Yaml((tcp.Port, "tcp", Reals(tcpReals)), (udp.Port, "udp", Reals(udpReals))));
+        _lb = LbProcess.Serve(_config.Path, ServeConfig.FreeEndPoint());
+        await _lb.WaitReadyAsync();
+
+        var tcpReply = await Clients.TcpAsync(tcp, "hello tcp");
+        Assert.Contains(tcpReals, b => tcpReply == $"{b.Identity}: hello tcp");
+        var udpReply = await Clients.UdpAsync(udp, "hello udp");
+        Assert.Contains(udpReals, b => udpReply == $"{b.Identity}: hello udp");
+
+        Assert.Equal((HttpStatusCode.OK, "ok\n"), await _lb.GetAsync("/healthz"));
+        Assert.Equal((HttpStatusCode.OK, "ready\n"), await _lb.GetAsync("/readyz"));
+        Assert.Equal(HttpStatusCode.OK, (await _lb.GetAsync("/readyz", HttpVersion.Version20)).Status); // h2c on the same port
+    }
+
+    [Fact]
+    public async Task Editing_the_file_adds_a_real_that_gets_flows_and_a_removed_real_gets_no_new_ones()
+    {
+        var vip = ServeConfig.FreeEndPoint();
+        var a = Backend(1, vip.Port, ProxyProtocol.Tcp);
+        var b = Backend(2, vip.Port, ProxyProtocol.Tcp);
+        var c = Backend(3, vip.Port, ProxyProtocol.Tcp);
+        var newVip = ServeConfig.FreeEndPoint();
+        var d = Backend(4, newVip.Port, ProxyProtocol.Tcp);
+        _config.Write(ServeConfig.Yaml((vip.Port, "tcp", Reals(a, b))));
+        _lb = LbProcess.Serve(_config.Path, ServeConfig.FreeEndPoint());
+        await _lb.WaitReadyAsync();
+        await Clients.TcpAsync(vip, "before");
+
+        _config.Write(ServeConfig.Yaml((vip.Port, "tcp", Reals(a, c)), (newVip.Port, "tcp", Reals(d))));
+        await _lb.WaitForLogAsync($"Listening on tcp://127.0.0.1:{newVip.Port}");
+        await _lb.WaitForLogAsync("Configuration applied from file");
+        var bFlows = b.Flows;
+        var replies = new List<string>();
+        for (var i = 0; i < 24; i++)
+        {
+            replies.Add(await Clients.TcpAsync(vip, "after"));
+        }
+
+        Assert.Contains($"{c.Identity}: after", replies);
+        Assert.DoesNotContain($"{b.Identity}: after", replies);
+        Assert.Equal(bFlows, b.Flows);
+        Assert.Equal($"{d.Identity}: new vip", await Clients.TcpAsync(newVip, "new vip"));
+    }
+
+    [Fact]
+    public async Task A_broken_file_on_reload_is_logged_and_counted_and_the_old_config_keeps_serving()
+    {
+        var vip = ServeConfig.FreeEndPoint();
+        var a = Backend(1, vip.Port, ProxyProtocol.Tcp);
+        _config.Write(ServeConfig.Yaml((vip.Port, "tcp", Reals(a))));
+        _lb = LbProcess.Serve(_config.Path, ServeConfig.FreeEndPoint());
+        await _lb.WaitReadyAsync();
+
+        _config.Write("vips:\n  - address: 127.0.0.1\n    port: 70000\n    protocol: tcp\n");
+        await _lb.WaitForLogAsync("rejected, the running configuration keeps serving");
+        Assert.True(_lb.Logged("vips[0].port"), _lb.Output);
+
+        Assert.Equal($"{a.Identity}: still", await Clients.TcpAsync(vip, "still"));
+        Assert.Equal(HttpStatusCode.OK, (await _lb.GetAsync("/readyz")).Status);
+    }
+
+    [Fact]
+    public async Task Sighup_reloads_the_file()
+    {
+        var vip = ServeConfig.FreeEndPoint();
+        var a = Backend(1, vip.Port, ProxyProtocol.Udp);
+        _config.Write(ServeConfig.Yaml((vip.Port, "udp", Reals(a))));
+        _lb = LbProcess.Serve(_config.Path, ServeConfig.FreeEndPoint());
+        await _lb.WaitReadyAsync();
+
+        _lb.Signal(LbProcess.Sighup);
+        await _lb.WaitForLogAsync("Configuration applied from sighup");
+        Assert.Equal($"{a.Identity}: after hup", await Clients.UdpAsync(vip, "after hup"));
+        Assert.False(_lb.HasExited);
+    }
+
+    [Fact]
+    public async Task Sigterm_fails_readiness_keeps_forwarding_for_the_drain_delay_then_exits_0()
+    {
+        var vip = ServeConfig.FreeEndPoint();
+        var a = Backend(1, vip.Port, ProxyProtocol.Tcp);
+        _config.Write(ServeConfig.Yaml((vip.Port, "tcp", Reals(a))));
+        _lb = LbProcess.Serve(_config.Path, ServeConfig.FreeEndPoint(), drainDelaySeconds: 3);
+        await _lb.WaitReadyAsync();
+
+        _lb.Signal(LbProcess.Sigterm);
+        await Wait.UntilAsync(async () => await _lb.TryStatusAsync("/readyz") == HttpStatusCode.ServiceUnavailable, "/readyz to answer 503", _lb);
+        Assert.False(_lb.HasExited);
+        Assert.Equal($"{a.Identity}: draining", await Clients.TcpAsync(vip, "draining"));
+
+        Assert.Equal(0, await _lb.WaitForExitAsync());
+        Assert.True(_lb.Logged("Frontend stopped"), _lb.Output);
+    }
+
+    [Fact]
+    public async Task An_invalid_first_config_exits_2_naming_the_field()
+    {
+        _config.Write("vips:\n  - address: not-an-address\n    port: 80\n    protocol: tcp\n");
+        _lb = LbProcess.Serve(_config.Path, ServeConfig.FreeEndPoint());
+
+        Assert.Equal(2, await _lb.WaitForExitAsync());
+        Assert.Contains("vips[0].address", _lb.Output, StringComparison.Ordinal);
+    }
+
+    private EchoBackend Backend(int n, int port, ProxyProtocol protocol)
+    {
+        var backend = EchoBackend.Start(new IPEndPoint(_config.Real(n), port), protocol);
+        _backends.Add(backend);
+        return backend;
+    }
+
+    private static (IPAddress, int)[] Reals(params EchoBackend[] backends) => [.. backends.Select(b => (b.EndPoint.Address, b.EndPoint.Port))];
+}
