@@ -232,10 +232,11 @@ cat >"$WORK/lb.yaml" <<EOF
 # lb serve, proxy frontend with one worker, the same three backends; hash-source-only where a client
 # must stay on one backend (iperf3's control and data connections; UDP as for nginx).
 admin:
-  listen: 127.0.0.1:9190
+  listen: ${VIP[lb]}:9180
 frontend:
   mode: proxy
   workers: 1
+  drainTimeout: 0s
 vips:
   - name: http
     address: ${VIP[lb]}
@@ -339,18 +340,8 @@ if [ "$LAUNCHER" = 1 ]; then
     --vip "tcp:${VIP[lb]}:$P_HTTP" --vip "tcp:${VIP[lb]}:$P_IPERF:hash-source-only" --vip "tcp:${VIP[lb]}:$P_TCPLAT" \
     --vip "udp:${VIP[lb]}:$P_UDPTP:hash-source-only" --vip "udp:${VIP[lb]}:$P_UDPLAT:hash-source-only"
 else
-  start_lb() { start lb $PROXY_CPU env "${LB_ENV[@]}" "$LB_BIN" serve --config "$1" --drain-delay 0 --admin-listen "${VIP[lb]}:9180"; }
+  start_lb() { start lb $PROXY_CPU env "${LB_ENV[@]}" "$LB_BIN" serve --config "$1" --drain-delay 0; }
   start_lb "$WORK/lb.yaml"
-  sleep 3
-  if ! kill -0 "${PID[lb]}" 2>/dev/null && grep -qiE "admin|frontend|property" "$WORK/lb.log"; then
-    # A build whose loader predates the admin/frontend sections and real ports: the same VIPs without them.
-    log "lb refused the full lb.yaml ($(grep -m1 -iE 'error' "$WORK/lb.log" | cut -c1-160)); using the VIP-only schema"
-    mv "$WORK/lb.log" "$WORK/lb-full-schema.log"
-    grep -vE '^(admin|frontend):|^  (listen|mode|workers):' "$WORK/lb.yaml" | sed -e 's/ - name: .*/ -/' -e 's/, port: [0-9]*, weight/, weight/' >"$WORK/lb-vips.yaml"
-    sed -i -e '/^  -$/{N;s/-\n    /- /}' "$WORK/lb-vips.yaml"
-    LB_KIND="$LB_KIND, VIP-only lb.yaml (the loader did not know admin/frontend/real ports yet)"
-    start_lb "$WORK/lb-vips.yaml"
-  fi
 fi
 for p in haproxy nginx lb; do wait_tcp "$p" "${VIP[$p]}" $P_HTTP; done
 [ "$LAUNCHER" = 1 ] || log "lb: $(grep -m1 'Starting lb serve' "$WORK/lb.log" | sed 's/.*Starting lb serve: //')"
