@@ -52,12 +52,12 @@ def derive(data):
     for proto in ("tcp", "udp"):
         for q in ("p50", "p99"):
             base = data[f"{proto}_{q}"].get("direct", {})
-            for p in PATHS[1:]:
+            for p in [p for p in data[f"{proto}_{q}"] if p != "direct"]:
                 for r, v in data[f"{proto}_{q}"].get(p, {}).items():
                     if r in base:
                         data[f"{proto}_add_{q}"][p][r] = v - base[r]
     for metric, cpu, out in (("conns", "conns_cpu", "conns_per_cpu"), ("udp_dps", "udp_cpu", "udp_dps_per_cpu")):
-        for p in PATHS[1:]:
+        for p in [p for p in data[metric] if p != "direct"]:
             for r, v in data[metric].get(p, {}).items():
                 c = data[cpu].get(p, {}).get(r, 0)
                 if c > 0:
@@ -90,7 +90,7 @@ def ratio(ours, theirs, better):
 def main():
     a = argparse.ArgumentParser()
     a.add_argument("raw")
-    for name in ("command", "date", "lb", "machine", "versions", "profile", "nice"):
+    for name in ("command", "date", "lb", "machine", "versions", "profile", "nice", "tuned-env"):
         a.add_argument(f"--{name}")
     for name in ("rounds", "duration", "conns", "msg", "load-cpu", "proxy-cpu"):
         a.add_argument(f"--{name}", type=int)
@@ -104,6 +104,8 @@ def main():
     w("")
     w(f"Command: `{args.command}`  ")
     w(f"lb: {args.lb}  ")
+    if args.tuned_env:
+        w(f"lb + knobs: a second `lb serve` of the same build (VIP 127.0.0.24, same lb.yaml otherwise) started with `{args.tuned_env}`  ")
     w(f"Machine: {args.machine}  ")
     w(f"Tools: {args.versions}  ")
     w(f"Pinning: load generators (wrk, iperf3 client, sockperf client) and all backends on CPU {args.load_cpu}; "
@@ -112,21 +114,27 @@ def main():
     w(f"Each figure: median of {args.rounds} round(s) of {args.duration} s, paths interleaved within a round; "
       f"wrk -t1 -c{args.conns}; sockperf messages of {args.msg} bytes; round trips are full RTT (`--full-rtt`).")
     w("")
-    w("| measure | direct | haproxy | nginx | lb | lb / haproxy | lb / nginx |")
-    w("|---|---:|---:|---:|---:|---:|---:|")
+    paths = PATHS + (["lbtuned"] if args.tuned_env else [])
+    ours = ["lb"] + (["lbtuned"] if args.tuned_env else [])
+    names = {"lbtuned": "lb + knobs"}
+    header = ["measure"] + [names.get(p, p) for p in paths] + [f"{names.get(o, o)} / {t}" for o in ours for t in THEIRS]
+    w("| " + " | ".join(header) + " |")
+    w("|---|" + "---:|" * (len(header) - 1))
     for metric, label, decimals, better in ROWS:
-        vals = {p: summary(data, metric, p) for p in PATHS}
+        vals = {p: summary(data, metric, p) for p in paths}
         if all(v is None for v in vals.values()):
             continue
-        cells = [fmt(vals[p], decimals) for p in PATHS]
+        cells = [fmt(vals[p], decimals) for p in paths]
         if metric.endswith(("_cpu", "_wait", "_per_cpu")) or "_add_" in metric:
             cells[0] = ""
         if metric.startswith("udp"):
             cells[1] = "n/a"
-        ratios = [ratio(vals["lb"], vals[t], better) for t in THEIRS]
-        if metric.startswith("udp"):
-            ratios[0] = ""
-        w(f"| {label.replace('  ', '↳ ', 1) if label.startswith('  ') else label} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+        ratios = []
+        for o in ours:
+            for t in THEIRS:
+                ratios.append("" if metric.startswith("udp") and t == "haproxy" else ratio(vals[o], vals[t], better))
+        shown = label.replace("  ", "↳ ", 1) if label.startswith("  ") else label
+        w(f"| {shown} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
     w("")
     w("Ratios are lb ÷ the other proxy: above 1 is better for rates, below 1 is better for latencies; ⚠ marks a "
       "ratio on the wrong side of 1. HAProxy does not proxy UDP (n/a). Direct = client to one backend, no proxy "
@@ -138,7 +146,7 @@ def main():
         w("| measure | path | " + " | ".join(f"round {r}" for r in range(1, args.rounds + 1)) + " |")
         w("|---|---|" + "---:|" * args.rounds)
         for metric, label, decimals, _ in ROWS:
-            for p in PATHS:
+            for p in paths:
                 rounds = data[metric].get(p, {})
                 if rounds:
                     w(f"| {label.strip()} | {p} | " + " | ".join(fmt(rounds.get(r), decimals) for r in range(1, args.rounds + 1)) + " |")

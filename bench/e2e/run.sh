@@ -3,7 +3,7 @@
 # all in front of the same three backends, plus the direct path to one backend. See README.md here.
 #
 #   bench/e2e/run.sh [--quick] [--rounds N] [--duration S] [--no-install] [--keep] [--profile]
-#                    [--lb-launcher] [--nice N] [--lb-env "K=V ..."] [--out FILE]
+#                    [--lb-tuned] [--tuned-env "K=V ..."] [--nice N] [--lb-env "K=V ..."] [--out FILE]
 #
 #   --quick        one round, 2 s per measurement (about 2.5 minutes with the build); for testing
 #   --rounds N     rounds of every measurement, interleaved across paths; the median is reported (default 3)
@@ -11,8 +11,8 @@
 #   --no-install   do not apt-get install missing tools
 #   --keep         keep the work directory (configs, logs) under /tmp
 #   --profile      after the measurements, profile lb under load (top -H, strace -c, perf when present)
-#   --lb-launcher  drive the proxy frontend through bench/e2e/launcher instead of `lb serve`
-#                  (a stand-in used while `lb serve` was being written; results say which was used)
+#   --lb-tuned     also measure a second lb serve (127.0.0.24) with the runtime knobs of --tuned-env
+#   --tuned-env "K=V ..."  those knobs (default: inline socket completions, no thread-pool spinning)
 #   --nice N       scheduling priority of everything measured (default -20: the machine is shared with
 #                  builds; at nice 0 the proxies wait for CPU and the figures measure the scheduler)
 #   --lb-env "K=V ..."  extra environment for lb (runtime knobs to try; the results name them)
@@ -27,7 +27,8 @@ QUICK=0
 INSTALL=1
 KEEP=0
 PROFILE=0
-LAUNCHER=0
+TUNED=0
+TUNED_ENV="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0"
 OUT=""
 NICE=-20
 LB_EXTRA_ENV=""
@@ -41,7 +42,8 @@ while [ $# -gt 0 ]; do
     --no-install) INSTALL=0 ;;
     --keep) KEEP=1 ;;
     --profile) PROFILE=1 ;;
-    --lb-launcher) LAUNCHER=1 ;;
+    --lb-tuned) TUNED=1 ;;
+    --tuned-env) TUNED_ENV=$2; shift ;;
     --out) OUT=$2; shift ;;
     --nice) NICE=$2; shift ;;
     --lb-env) LB_EXTRA_ENV=$2; shift ;;
@@ -69,7 +71,7 @@ LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
 # ---- topology ---------------------------------------------------------------------------------------
 # Backends on 127.0.0.11-13 (Linux routes all of 127/8 to lo), one VIP address per proxy.
 BACKENDS=(127.0.0.11 127.0.0.12 127.0.0.13)
-declare -A VIP=([direct]=127.0.0.11 [haproxy]=127.0.0.21 [nginx]=127.0.0.22 [lb]=127.0.0.23)
+declare -A VIP=([direct]=127.0.0.11 [haproxy]=127.0.0.21 [nginx]=127.0.0.22 [lb]=127.0.0.23 [lbtuned]=127.0.0.24)
 PATHS=(direct haproxy nginx lb)
 UDP_PATHS=(direct nginx lb)          # HAProxy has no UDP proxying
 P_HTTP=8080                          # nginx http backends, wrk with Connection: close
@@ -127,19 +129,12 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 
 # ---- build lb ---------------------------------------------------------------------------------------
-if [ "$LAUNCHER" = 1 ]; then
-  log "building the stand-in launcher (Release)"
-  dotnet build -c Release "$HERE/launcher" -o "$WORK/launcher" -v q -nologo >"$WORK/build.log" 2>&1 \
-    || { tail -30 "$WORK/build.log" >&2; exit 1; }
-  LB_KIND="bench/e2e/launcher (stand-in for lb serve)"
-else
-  log "building lb (Release)"
-  dotnet build -c Release "$ROOT/src/LoadBalancer.Host" -v q -nologo >"$WORK/build.log" 2>&1 \
-    || { tail -30 "$WORK/build.log" >&2; exit 1; }
-  LB_BIN="$ROOT/src/LoadBalancer.Host/bin/Release/net10.0/lb"
-  [ -x "$LB_BIN" ] || { echo "run.sh: $LB_BIN not found after the build" >&2; exit 1; }
-  LB_KIND="lb serve ($(git -C "$ROOT" rev-parse --short HEAD))"
-fi
+log "building lb (Release)"
+dotnet build -c Release "$ROOT/src/LoadBalancer.Host" -v q -nologo >"$WORK/build.log" 2>&1 \
+  || { tail -30 "$WORK/build.log" >&2; exit 1; }
+LB_BIN="$ROOT/src/LoadBalancer.Host/bin/Release/net10.0/lb"
+[ -x "$LB_BIN" ] || { echo "run.sh: $LB_BIN not found after the build" >&2; exit 1; }
+LB_KIND="lb serve ($(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ', with uncommitted changes in src'))"
 
 # ---- configs ----------------------------------------------------------------------------------------
 servers() {  # servers PORT PREFIX SUFFIX  -> one line per backend
@@ -228,52 +223,57 @@ reals_yaml() {  # reals_yaml PORT
   local b
   for b in "${BACKENDS[@]}"; do printf '      - { address: %s, port: %s, weight: 1 }\n' "$b" "$1"; done
 }
-cat >"$WORK/lb.yaml" <<EOF
+lb_yaml() {  # lb_yaml VIP-ADDRESS > FILE
+  local vip=$1
+  cat <<EOF
 # lb serve, proxy frontend with one worker, the same three backends; hash-source-only where a client
 # must stay on one backend (iperf3's control and data connections; UDP as for nginx).
 admin:
-  listen: ${VIP[lb]}:9180
+  listen: $vip:9180
 frontend:
   mode: proxy
   workers: 1
   drainTimeout: 0s
 vips:
   - name: http
-    address: ${VIP[lb]}
+    address: $vip
     port: $P_HTTP
     protocol: tcp
     flags: []
     reals:
 $(reals_yaml $P_HTTP)
   - name: iperf
-    address: ${VIP[lb]}
+    address: $vip
     port: $P_IPERF
     protocol: tcp
     flags: [hash-source-only]
     reals:
 $(reals_yaml $P_IPERF)
   - name: tcplat
-    address: ${VIP[lb]}
+    address: $vip
     port: $P_TCPLAT
     protocol: tcp
     flags: []
     reals:
 $(reals_yaml $P_TCPLAT)
   - name: udptp
-    address: ${VIP[lb]}
+    address: $vip
     port: $P_UDPTP
     protocol: udp
     flags: [hash-source-only]
     reals:
 $(reals_yaml $P_UDPTP)
   - name: udplat
-    address: ${VIP[lb]}
+    address: $vip
     port: $P_UDPLAT
     protocol: udp
     flags: [hash-source-only]
     reals:
 $(reals_yaml $P_UDPLAT)
 EOF
+}
+lb_yaml "${VIP[lb]}" >"$WORK/lb.yaml"
+lb_yaml "${VIP[lbtuned]}" >"$WORK/lb-tuned.yaml"
 
 # ---- start --------------------------------------------------------------------------------------------
 start() {  # start ROLE CPU CMD...   (foreground processes only, so the PID is the server's own)
@@ -335,16 +335,17 @@ start nginx $PROXY_CPU nginx -p "$WORK/nginx-proxy" -c "$WORK/nginx-proxy/nginx.
 LB_ENV=()   # --profile: JIT frames named for perf (a perf map; W^X off, or perf sees only memfd:doublemapper)
 [ "$PROFILE" = 1 ] && LB_ENV=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
 if [ -n "$LB_EXTRA_ENV" ]; then read -r -a extra <<<"$LB_EXTRA_ENV"; LB_ENV+=("${extra[@]}"); LB_KIND="$LB_KIND with $LB_EXTRA_ENV"; fi
-if [ "$LAUNCHER" = 1 ]; then
-  start lb $PROXY_CPU env "${LB_ENV[@]}" dotnet "$WORK/launcher/E2eLauncher.dll" --workers 1 --reals "$(IFS=,; echo "${BACKENDS[*]}")" \
-    --vip "tcp:${VIP[lb]}:$P_HTTP" --vip "tcp:${VIP[lb]}:$P_IPERF:hash-source-only" --vip "tcp:${VIP[lb]}:$P_TCPLAT" \
-    --vip "udp:${VIP[lb]}:$P_UDPTP:hash-source-only" --vip "udp:${VIP[lb]}:$P_UDPLAT:hash-source-only"
-else
-  start_lb() { start lb $PROXY_CPU env "${LB_ENV[@]}" "$LB_BIN" serve --config "$1" --drain-delay 0; }
-  start_lb "$WORK/lb.yaml"
+start lb $PROXY_CPU env "${LB_ENV[@]}" "$LB_BIN" serve --config "$WORK/lb.yaml" --drain-delay 0
+proxies=(haproxy nginx lb)
+if [ "$TUNED" = 1 ]; then
+  read -r -a extra <<<"$TUNED_ENV"
+  start lbtuned $PROXY_CPU env "${LB_ENV[@]}" "${extra[@]}" "$LB_BIN" serve --config "$WORK/lb-tuned.yaml" --drain-delay 0
+  proxies+=(lbtuned)
+  PATHS+=(lbtuned)
+  UDP_PATHS+=(lbtuned)
 fi
-for p in haproxy nginx lb; do wait_tcp "$p" "${VIP[$p]}" $P_HTTP; done
-[ "$LAUNCHER" = 1 ] || log "lb: $(grep -m1 'Starting lb serve' "$WORK/lb.log" | sed 's/.*Starting lb serve: //')"
+for p in "${proxies[@]}"; do wait_tcp "$p" "${VIP[$p]}" $P_HTTP; done
+log "lb: $(grep -m1 'Starting lb serve' "$WORK/lb.log" | sed 's/.*Starting lb serve: //')"
 log "all up; rounds=$ROUNDS duration=${DURATION}s"
 
 # ---- measurements -----------------------------------------------------------------------------------
@@ -439,9 +440,11 @@ fi
 # ---- report -----------------------------------------------------------------------------------------
 MACHINE="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, Linux $(uname -r), load average at the start $LOADAVG, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 VERSIONS="haproxy $(haproxy -v | sed -n 's/HAProxy version \([^ ]*\).*/\1/p' | head -1), nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), wrk $(wrk -v 2>&1 | sed -n 's/^wrk \([^ ]*\).*/\1/p'), iperf3 $(iperf3 --version | awk 'NR==1 {print $2}'), sockperf $(sockperf --version 2>&1 | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -1), .NET $(dotnet --version)"
+TUNED_ARGS=()
+[ "$TUNED" = 1 ] && TUNED_ARGS=(--tuned-env "$TUNED_ENV")
 python3 "$HERE/report.py" "$RAW" \
   --command "bench/e2e/run.sh${ARGS_TEXT:+ $ARGS_TEXT}" --date "$(date -u '+%Y-%m-%d %H:%M UTC')" \
-  --lb "$LB_KIND" --machine "$MACHINE" --versions "$VERSIONS" \
+  --lb "$LB_KIND" "${TUNED_ARGS[@]}" --machine "$MACHINE" --versions "$VERSIONS" \
   --rounds "$ROUNDS" --duration "$DURATION" --conns $WRK_CONNS --msg $MSG \
   --load-cpu $LOAD_CPU --proxy-cpu $PROXY_CPU --nice "$NICE ($AUTOGROUP)" ${PROFILE_MD:+--profile "$PROFILE_MD"} >"$OUT"
 log "results: $OUT"
