@@ -62,6 +62,12 @@ if command -v perf >/dev/null; then
     perf report -i "$WORK/perf-$what.data" --no-children --sort comm -g none --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -10
     echo '```'
     echo
+    echo "By object (kernel, JIT-compiled code, native runtime):"
+    echo
+    echo '```'
+    perf report -i "$WORK/perf-$what.data" --no-children --sort dso -g none --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -8
+    echo '```'
+    echo
     echo "By function (self time, top 30; JIT-compiled frames named through the runtime's perf map):"
     echo
     echo '```'
@@ -82,7 +88,7 @@ if command -v strace >/dev/null; then
     timeout -s INT "$D" strace -c -f -q -p "$pid" -o "$WORK/strace-tcp-$who.txt" >/dev/null 2>&1
     wait $load
     # Connections while strace was attached: the successful accept calls (calls minus errors) it counted.
-    echo "$who (pid $pid): $(awk '$NF ~ /^accept4?$/ {a += $4 - (NF == 6 ? $5 : 0)} $NF == "total" {t = $4} END {printf "%d calls for %d connections accepted, %.1f calls per connection", t, a, t / (a > 0 ? a : 1)}' "$WORK/strace-tcp-$who.txt")"
+    echo "$who (pid $pid): $(awk '$NF ~ /^accept4?$/ {a += $4 - (NF == 6 ? $5 : 0)} $NF ~ /^(sched_yield|futex|restart_syscall)$/ {w += $4} $NF == "total" {t = $4} END {a = a > 0 ? a : 1; printf "%d calls for %d connections accepted, %.1f calls per connection (%.1f without the waiting and spinning ones: sched_yield, futex, restart_syscall)", t, a, t / a, (t - w) / a}' "$WORK/strace-tcp-$who.txt")"
     echo
     echo '```'
     sed -n '1,22p' "$WORK/strace-tcp-$who.txt"
@@ -99,7 +105,7 @@ if command -v strace >/dev/null; then
     sleep 0.5
     timeout -s INT "$D" strace -c -f -q -p "$pid" -o "$WORK/strace-$who.txt" >/dev/null 2>&1
     wait $load
-    echo "$who (pid $pid): $(awk '$NF ~ /^(sendto|sendmsg|sendmmsg)$/ {s += $4} $NF == "total" {t = $4} END {printf "%d calls for %d datagrams forwarded (send calls), %.1f calls per datagram", t, s, t / (s > 0 ? s : 1)}' "$WORK/strace-$who.txt")"
+    echo "$who (pid $pid): $(awk '$NF ~ /^(sendto|sendmsg|sendmmsg)$/ {s += $4} $NF ~ /^(sched_yield|futex|restart_syscall)$/ {w += $4} $NF == "total" {t = $4} END {s = s > 0 ? s : 1; printf "%d calls for %d datagrams forwarded (send calls), %.1f calls per datagram (%.1f without sched_yield, futex, restart_syscall)", t, s, t / s, (t - w) / s}' "$WORK/strace-$who.txt")"
     echo
     echo '```'
     sed -n '1,12p' "$WORK/strace-$who.txt"

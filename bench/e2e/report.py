@@ -109,7 +109,7 @@ def main():
     w(f"Machine: {args.machine}  ")
     w(f"Tools: {args.versions}  ")
     w(f"Pinning: load generators (wrk, iperf3 client, sockperf client) and all backends on CPU {args.load_cpu}; "
-      f"the proxy under test on CPU {args.proxy_cpu} (taskset, whole process); everything measured runs in a session of its own at {args.nice} (the machine is shared with builds). Workers: haproxy `nbthread 1`, "
+      f"the proxy under test on CPU {args.proxy_cpu} (taskset, whole process); everything measured runs in a session of its own at nice {args.nice}, the machine being shared with builds. Workers: haproxy `nbthread 1`, "
       f"nginx `worker_processes 1`, lb `frontend.workers: 1`. All three proxies run all the time; only one is loaded at once.  ")
     w(f"Each figure: median of {args.rounds} round(s) of {args.duration} s, paths interleaved within a round; "
       f"wrk -t1 -c{args.conns}; sockperf messages of {args.msg} bytes; round trips are full RTT (`--full-rtt`).")
