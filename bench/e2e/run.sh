@@ -60,8 +60,8 @@ if [ -z "${LB_E2E_SESSION:-}" ] && [ "$(cat /proc/sys/kernel/sched_autogroup_ena
   LB_E2E_SESSION=1 setsid -w "$0" "${ORIG_ARGS[@]}" &
   child=$!
   trap 'kill -TERM "$child" 2>/dev/null' INT TERM
-  wait "$child"; rc=$?
-  [ $rc -gt 128 ] && { wait "$child"; rc=$?; }   # interrupted wait: wait for the cleanup
+  rc=0; wait "$child" || rc=$?
+  if [ $rc -gt 128 ]; then rc=0; wait "$child" || rc=$?; fi   # interrupted wait: wait for the cleanup
   exit $rc
 fi
 DATE=$(date -u +%Y-%m-%d)
