@@ -6,4 +6,10 @@ public sealed record ConfigurationDiff(ValueList<string> Changes)
 {
     /// <summary>True when nothing changed.</summary>
     public bool IsEmpty => Changes.Count == 0;
+
+    /// <summary>The store's generation once this change was applied (unchanged generation when empty).</summary>
+    public long Generation { get; init; }
+
+    /// <summary>Who asked for the change ("file", "sighup", "api", ...), as given to the store.</summary>
+    public string? Source { get; init; }
 }

@@ -15,6 +15,10 @@ namespace LoadBalancer.Balancer.Configuration;
 /// gets its configured weight back. Health state survives reloads for the reals that remain. Health changes
 /// do not change <see cref="Current"/>, <see cref="Generation"/> or raise <see cref="Changed"/>.
 /// </para>
+/// <para>
+/// <see cref="Changed"/> runs on the thread that made the change, after the lock is released; changes from
+/// several threads may be reported out of order (<see cref="ConfigurationDiff.Generation"/> orders them).
+/// </para>
 /// </summary>
 public sealed class ConfigurationStore : IConfigurationStore
 {
@@ -136,7 +140,7 @@ public sealed class ConfigurationStore : IConfigurationStore
         var previous = _current;
         if (next.Equals(previous))
         {
-            return new ConfigurationDiff(ValueList<string>.Empty);
+            return new ConfigurationDiff(ValueList<string>.Empty) { Generation = Generation, Source = source };
         }
 
         var lines = ConfigurationDiffer.Lines(previous, next);
@@ -167,8 +171,7 @@ public sealed class ConfigurationStore : IConfigurationStore
 
         _down = down;
         _current = next;
-        Interlocked.Increment(ref _generation);
-        return new ConfigurationDiff(new ValueList<string>(lines));
+        return new ConfigurationDiff(new ValueList<string>(lines)) { Generation = Interlocked.Increment(ref _generation), Source = source };
     }
 
     private static bool Contains(BalancerConfiguration configuration, VipId vip, IPAddress real)

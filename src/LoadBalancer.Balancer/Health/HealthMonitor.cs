@@ -1,5 +1,4 @@
 using System.Net;
-using System.Threading.Channels;
 using LoadBalancer.Balancer.Configuration;
 using LoadBalancer.Balancer.Control;
 using LoadBalancer.Balancer.Health.Internal;
@@ -26,12 +25,10 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly HealthMonitorOptions _options;
     private readonly SemaphoreSlim _concurrency;
-    private readonly Channel<HealthWork> _work = Channel.CreateUnbounded<HealthWork>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _worker;
+    private readonly HealthReporter _reporter;
     private readonly Lock _gate = new();
     private Dictionary<TargetKey, HealthTarget> _targets = [];
     private HealthTarget[] _order = [];
-    private int _reconcilePending;
     private bool _started;
     private bool _disposed;
 
@@ -40,6 +37,7 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
     /// <param name="logger">State changes and problems.</param>
     /// <param name="timeProvider">Clock for intervals, timeouts and <see cref="RealHealth.Since"/>.</param>
     /// <param name="options">Tuning; null for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> has no probe slot or a jitter outside [0, 1).</exception>
     public HealthMonitor(IConfigurationStore store, ILogger<HealthMonitor> logger, TimeProvider timeProvider, HealthMonitorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -49,9 +47,18 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
         _logger = logger;
         _time = timeProvider;
         _options = options ?? new HealthMonitorOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentProbes, 1, nameof(options));
+        if (_options.MaxConcurrentProbes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.MaxConcurrentProbes, "HealthMonitorOptions.MaxConcurrentProbes must be at least 1.");
+        }
+
+        if (_options.Jitter is < 0 or >= 1 || double.IsNaN(_options.Jitter))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.Jitter, "HealthMonitorOptions.Jitter is a fraction of the interval in [0, 1).");
+        }
+
         _concurrency = new SemaphoreSlim(_options.MaxConcurrentProbes, _options.MaxConcurrentProbes);
-        _worker = Task.Run(WorkAsync);
+        _reporter = new HealthReporter(store, logger, () => Update(_store.Current), h => HealthChanged?.Invoke(this, h), Find);
     }
 
     /// <inheritdoc />
@@ -181,40 +188,39 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
         }
 
         await Task.WhenAll(loops).ConfigureAwait(false);
-        _work.Writer.TryComplete();
-        await _worker.ConfigureAwait(false);
+        await _reporter.StopAsync().ConfigureAwait(false);
         _concurrency.Dispose();
     }
 
     /// <summary>The target of <paramref name="real"/> in <paramref name="vip"/> (tests watch its loop and counters).</summary>
-    internal HealthTarget? Target(VipId vip, IPAddress real)
+    internal HealthTarget? Target(VipId vip, IPAddress real) => Find(new TargetKey(vip, real));
+
+    private HealthTarget? Find(TargetKey key)
     {
         lock (_gate)
         {
-            return _targets.GetValueOrDefault(new TargetKey(vip, real));
+            return _targets.GetValueOrDefault(key);
         }
     }
 
     private HealthTarget? Reconcile(VipConfiguration vip, RealConfiguration real, Dictionary<TargetKey, HealthTarget> taken, DateTimeOffset now, ref int started)
     {
-        var protocol = BalancerConfigurationValidator.ParseProtocol(vip.Protocol);
-        if (!IPAddress.TryParse(vip.Address, out var vipAddress) || !IPAddress.TryParse(real.Address, out var realAddress) ||
-            protocol is null || vip.Port is < 0 or > 65535)
+        var id = BalancerConfigurationValidator.TryGetVipId(vip);
+        if (id is null || !IPAddress.TryParse(real.Address, out var realAddress))
         {
-            HealthLog.Unreadable(_logger, vip.Name ?? vip.Address, real.Address);
+            HealthLog.Unreadable(_logger, vip.GetDisplayName(), real.Address);
             return null;
         }
 
-        var id = new VipId(vipAddress, (ushort)vip.Port, protocol.Value);
-        var key = new TargetKey(id, realAddress);
+        var key = new TargetKey(id.Value, realAddress);
         if (taken.ContainsKey(key))
         {
             return null;
         }
 
-        var name = vip.Name ?? id.ToString();
-        var check = real.HealthCheck ?? vip.HealthCheck;
-        var port = check is null ? 0 : check.Port != 0 ? check.Port : real.Port != 0 ? real.Port : vip.Port;
+        var name = vip.GetDisplayName();
+        var check = vip.HealthCheckFor(real);
+        var port = check is null ? 0 : vip.ProbePortFor(real);
         var endpoint = check is null || port is <= 0 or > 65535 ? null : new IPEndPoint(realAddress, port);
         if (_targets.TryGetValue(key, out var existing) && existing.Runs(check, endpoint))
         {
@@ -249,7 +255,7 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
             target.Stopped = true;
             if (restore && !target.Healthy)
             {
-                _work.Writer.TryWrite(new HealthWork(HealthWorkKind.Restore, target, null, 0));
+                _reporter.Restore(target);
             }
         }
 
@@ -262,6 +268,7 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
         var delay = _options.SpreadFirstProbe ? target.Interval * Random.Shared.NextDouble() : TimeSpan.Zero;
         try
         {
+            await Task.Yield(); // Update starts loops under its lock: the first probe must not run there.
             while (true)
             {
                 if (delay > TimeSpan.Zero)
@@ -312,7 +319,7 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
             if (changed > 0)
             {
                 health = new RealHealth(target.Vip, target.Real, target.Healthy, true, target.Since, target.LastError);
-                _work.Writer.TryWrite(new HealthWork(HealthWorkKind.Transition, target, health, changed));
+                _reporter.Transition(target, health, changed);
             }
         }
 
@@ -322,83 +329,5 @@ public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
         }
     }
 
-    private void OnStoreChanged(object? sender, ConfigurationDiff diff)
-    {
-        if (Interlocked.Exchange(ref _reconcilePending, 1) == 0)
-        {
-            _work.Writer.TryWrite(new HealthWork(HealthWorkKind.Reconcile, null, null, 0));
-        }
-    }
-
-    private async Task WorkAsync()
-    {
-        await foreach (var work in _work.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            if (Volatile.Read(ref _disposed))
-            {
-                continue;
-            }
-
-            switch (work.Kind)
-            {
-                case HealthWorkKind.Reconcile:
-                    Volatile.Write(ref _reconcilePending, 0);
-                    try
-                    {
-                        Update(_store.Current);
-                    }
-                    catch (Exception e) when (e is not ObjectDisposedException)
-                    {
-                        HealthLog.ReconcileFailed(_logger, e);
-                    }
-                    catch (ObjectDisposedException)
-                    {
-                        // Disposed while the change was queued.
-                    }
-
-                    break;
-                case HealthWorkKind.Transition:
-                    Report(work.Target!, work.Health!, work.Count);
-                    break;
-                case HealthWorkKind.Restore:
-                    HealthLog.Restored(_logger, work.Target!.Real, work.Target.VipName);
-                    SetStore(work.Target, healthy: true);
-                    break;
-            }
-        }
-    }
-
-    private void Report(HealthTarget target, RealHealth health, int count)
-    {
-        if (health.Healthy)
-        {
-            HealthLog.RealUp(_logger, target.Real, target.VipName, count);
-        }
-        else
-        {
-            HealthLog.RealDown(_logger, target.Real, target.VipName, count, health.LastError);
-        }
-
-        SetStore(target, health.Healthy);
-        try
-        {
-            HealthChanged?.Invoke(this, health);
-        }
-        catch (Exception e)
-        {
-            HealthLog.HandlerFailed(_logger, e, target.Real, target.VipName);
-        }
-    }
-
-    private void SetStore(HealthTarget target, bool healthy)
-    {
-        try
-        {
-            _store.SetRealHealth(target.Vip, target.Real, healthy);
-        }
-        catch (Exception e)
-        {
-            HealthLog.StoreFailed(_logger, e, target.Real, target.VipName, healthy ? "up" : "down");
-        }
-    }
+    private void OnStoreChanged(object? sender, ConfigurationDiff diff) => _reporter.Reconcile();
 }

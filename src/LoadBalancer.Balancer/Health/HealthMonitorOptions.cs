@@ -9,7 +9,7 @@ public sealed class HealthMonitorOptions
     /// <summary>Probes in flight at once across all reals (more wait for a slot); default 256.</summary>
     public int MaxConcurrentProbes { get; init; } = 256;
 
-    /// <summary>Each interval is stretched or shrunk by up to this fraction at random, so probes do not synchronise; default 0.05.</summary>
+    /// <summary>Each interval is stretched or shrunk by up to this fraction at random, so probes do not synchronise; in [0, 1), default 0.05.</summary>
     public double Jitter { get; init; } = 0.05;
 
     /// <summary>

@@ -38,7 +38,7 @@ public abstract class HealthProbe
     public static HealthProbe Create(HealthCheckConfiguration check, IPEndPoint endpoint, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(check);
-        var timeout = HealthCheckDefaults.TimeoutOf(check);
+        var timeout = check.EffectiveTimeout > TimeSpan.Zero ? check.EffectiveTimeout : HealthCheckConfiguration.DefaultTimeout;
         return check.Type?.ToUpperInvariant() switch
         {
             "TCP" => new TcpHealthProbe(endpoint, timeout, timeProvider),

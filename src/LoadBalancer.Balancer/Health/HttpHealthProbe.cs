@@ -36,7 +36,7 @@ public sealed class HttpHealthProbe : HealthProbe
         }
 
         ExpectStatus = expectStatus;
-        Path = path ?? HealthCheckDefaults.Path;
+        Path = path ?? "/";
         Host = host ?? DefaultHost(endpoint);
         _request = Encoding.ASCII.GetBytes(
             $"GET {Path} HTTP/1.1\r\nHost: {Host}\r\nUser-Agent: lb-health-check\r\nAccept: */*\r\nConnection: close\r\n\r\n");

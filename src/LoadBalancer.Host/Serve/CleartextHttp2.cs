@@ -17,10 +17,28 @@ internal static class CleartextHttp2
     private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
     private static readonly byte[] H2 = "h2"u8.ToArray();
 
+    /// <summary>A connection that sends nothing for this long is closed (Kestrel's own timeouts start after this middleware).</summary>
+    private static readonly TimeSpan FirstBytesTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>The middleware for <c>ListenOptions.Use</c>.</summary>
     public static ConnectionDelegate Middleware(ConnectionDelegate next) => async connection =>
     {
-        if (await StartsWithPrefaceAsync(connection).ConfigureAwait(false))
+        bool h2;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
+        {
+            timeout.CancelAfter(FirstBytesTimeout);
+            try
+            {
+                h2 = await StartsWithPrefaceAsync(connection, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                connection.Abort();
+                return; // silent client or closed connection
+            }
+        }
+
+        if (h2)
         {
             connection.Features.Set<ITlsApplicationProtocolFeature>(new NegotiatedH2());
             connection.Features.Set<ITlsConnectionFeature>(new NegotiatedH2());
@@ -29,13 +47,13 @@ internal static class CleartextHttp2
         await next(connection).ConfigureAwait(false);
     };
 
-    private static async Task<bool> StartsWithPrefaceAsync(ConnectionContext connection)
+    private static async Task<bool> StartsWithPrefaceAsync(ConnectionContext connection, CancellationToken cancellationToken)
     {
         var input = connection.Transport.Input;
         var head = new byte[Preface.Length];
         while (true)
         {
-            var result = await input.ReadAsync(connection.ConnectionClosed).ConfigureAwait(false);
+            var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             var length = (int)Math.Min(buffer.Length, Preface.Length);
             buffer.Slice(0, length).CopyTo(head);

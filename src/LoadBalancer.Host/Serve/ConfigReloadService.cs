@@ -16,7 +16,7 @@ public sealed class ConfigReloadService(ServeRuntime runtime, ReadinessState rea
     /// <summary>Quiet time after the last directory event before the file is read.</summary>
     public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(200);
 
-    private readonly Channel<string> _requests = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<string> _requests = Channel.CreateUnbounded<string>();
     private volatile bool _alive = true;
 
     /// <summary>False once the watcher loop ended unexpectedly (for <c>/healthz</c>).</summary>

@@ -97,7 +97,7 @@ internal static class DemoCommand
 
             foreach (var real in vip.Reals)
             {
-                var entry = (new IPEndPoint(IPAddress.Parse(real.Address), real.Port != 0 ? real.Port : vip.Port), protocol == 6 ? ProxyProtocol.Tcp : ProxyProtocol.Udp);
+                var entry = (new IPEndPoint(IPAddress.Parse(real.Address), vip.PortFor(real)), protocol == 6 ? ProxyProtocol.Tcp : ProxyProtocol.Udp);
                 if (!result.Contains(entry))
                 {
                     result.Add(entry);

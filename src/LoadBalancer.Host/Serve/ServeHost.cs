@@ -1,5 +1,8 @@
 using LoadBalancer.Balancer.Configuration;
+using LoadBalancer.Balancer.Health;
+using LoadBalancer.Balancer.Control;
 using LoadBalancer.Balancer.Runtime;
+using LoadBalancer.Dataplane.Proxy;
 using LoadBalancer.Host.Cli;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -7,6 +10,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LoadBalancer.Host.Serve;
 
@@ -98,8 +102,11 @@ public static class ServeHost
         services.AddSingleton<ReadinessState>();
         services.AddSingleton<ReloadStatistics>();
         services.AddSingleton(_ => new BalancerInstance(new BalancerInstanceOptions { CpuCount = settings.Workers, FlowCapacity = settings.FlowCapacity }));
+        services.AddSingleton(sp => sp.GetRequiredService<BalancerInstance>().Control);
         services.AddSingleton(sp => new ConfigurationStore(sp.GetRequiredService<BalancerInstance>().Control));
         services.AddSingleton<IConfigurationStore>(sp => sp.GetRequiredService<ConfigurationStore>());
+        services.AddSingleton(sp => new HealthMonitor(sp.GetRequiredService<IConfigurationStore>(), sp.GetRequiredService<ILogger<HealthMonitor>>(), TimeProvider.System));
+        services.AddSingleton<IHealthStatus>(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddSingleton(sp => new ServeRuntime(
             settings,
             sp.GetRequiredService<BalancerInstance>(),
@@ -108,7 +115,8 @@ public static class ServeHost
             file.Hash,
             sp.GetRequiredService<ReloadStatistics>(),
             sp.GetRequiredService<ReadinessState>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetServices<IConfigureOptions<ProxyOptions>>()));
         services.AddSingleton<IServeRuntime>(sp => sp.GetRequiredService<ServeRuntime>());
         services.AddSingleton<ServeLifecycleService>();
         services.AddHostedService(sp => sp.GetRequiredService<ServeLifecycleService>());
@@ -130,19 +138,25 @@ public static class ServeHost
     }
 
     /// <summary>
-    /// Plug-in point for the services of the control API, metrics and health checks
-    /// (<c>AddLbApi()</c>, <c>AddLbMetrics()</c>, the health monitor). They find the
-    /// <see cref="IConfigurationStore"/>, <see cref="IServeRuntime"/>, <see cref="BalancerInstance"/> and
-    /// <see cref="ReloadStatistics"/> in the container.
+    /// Plug-in point for the services of the control API and metrics (<c>AddLbApi()</c>,
+    /// <c>AddLbMetrics()</c>). They find the <see cref="IConfigurationStore"/> (and <see cref="ConfigurationStore"/>),
+    /// <see cref="IServeRuntime"/>, <see cref="BalancerInstance"/>, <see cref="IHealthStatus"/>,
+    /// <see cref="BalancerControl"/>, <see cref="ReloadStatistics"/> and <see cref="ReadinessState"/> in the
+    /// container; <c>services.Configure&lt;ProxyOptions&gt;(...)</c> reaches the proxy frontend (e.g. its run observer).
     /// </summary>
     private static void AddExtensions(WebApplicationBuilder builder)
     {
+        // builder.Services.AddLbApi();
+        // builder.Services.AddLbMetrics();
+        // builder.Services.Configure<ProxyOptions>(o => o.RunObserver = ...); // lb_program_run_seconds
         _ = builder;
     }
 
     /// <summary>Plug-in point for their endpoints (<c>MapLbApi()</c>, <c>MapLbMetrics()</c>) on the admin listener.</summary>
     private static void MapExtensions(WebApplication app)
     {
+        // app.MapLbApi();
+        // app.MapLbMetrics();
         _ = app;
     }
 }

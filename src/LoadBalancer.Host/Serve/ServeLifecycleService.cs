@@ -1,17 +1,19 @@
 using LoadBalancer.Balancer.Configuration;
+using LoadBalancer.Balancer.Health;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace LoadBalancer.Host.Serve;
 
 /// <summary>
-/// Starts the dataplane in the background (the admin endpoint answers <c>/readyz</c> 503 meanwhile) and
+/// Starts the dataplane and then the health checks in the background (the admin endpoint answers <c>/readyz</c> 503 meanwhile) and
 /// runs the shutdown sequence of k8s/README.md: on SIGTERM or Ctrl-C, readiness fails at once, forwarding
 /// continues for the drain delay, then listeners close and open connections drain up to the drain
 /// timeout. All of that happens in <see cref="StoppingAsync"/>, before the admin endpoint stops.
 /// </summary>
 public sealed class ServeLifecycleService(
     ServeRuntime runtime,
+    HealthMonitor health,
     ReadinessState readiness,
     IHostApplicationLifetime lifetime,
     ILogger<ServeLifecycleService> logger) : IHostedLifecycleService
@@ -71,7 +73,9 @@ public sealed class ServeLifecycleService(
         try
         {
             runtime.Start();
+            health.Start(); // follows the store from its first configuration on
             _started = true;
+            runtime.ReloadIfChanged("file"); // the file changed while starting (the watcher waits for readiness)
         }
         catch (Exception e)
         {

@@ -7,6 +7,7 @@ using LoadBalancer.Balancer.Configuration;
 using LoadBalancer.Balancer.Runtime;
 using LoadBalancer.Dataplane.Proxy;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LoadBalancer.Host.Serve;
 
@@ -26,10 +27,10 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
     private readonly ReadinessState _readiness;
     private readonly ILogger<ServeRuntime> _logger;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly IConfigureOptions<ProxyOptions>[] _proxyConfigurators;
     private readonly HashSet<string> _warnedVips = new(StringComparer.Ordinal);
     private Dictionary<(ProxyEndpoint Endpoint, IPAddress Real), int> _realPorts = [];
     private ProxyFrontend? _proxy;
-    private ProgramInfo? _program;
     private string? _lastSeenHash;
 
     /// <summary>Creates the runtime; nothing runs until <see cref="Start"/>.</summary>
@@ -41,6 +42,9 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
     /// <param name="statistics">Reload counts.</param>
     /// <param name="readiness">The readiness flag set once the frontend listens.</param>
     /// <param name="loggerFactory">Loggers for this and the frontend.</param>
+    /// <param name="proxyConfigurators">
+    /// Applied to the proxy's options before it starts (e.g. <c>services.Configure&lt;ProxyOptions&gt;(o =&gt; o.RunObserver = ...)</c> for metrics).
+    /// </param>
     public ServeRuntime(
         ServeSettings settings,
         BalancerInstance balancer,
@@ -49,7 +53,8 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
         string initialHash,
         ReloadStatistics statistics,
         ReadinessState readiness,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IEnumerable<IConfigureOptions<ProxyOptions>>? proxyConfigurators = null)
     {
         Settings = settings;
         _balancer = balancer;
@@ -59,7 +64,9 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
         _statistics = statistics;
         _readiness = readiness;
         _loggerFactory = loggerFactory;
+        _proxyConfigurators = [.. proxyConfigurators ?? []];
         _logger = loggerFactory.CreateLogger<ServeRuntime>();
+        Program = Describe(balancer, settings);
     }
 
     /// <summary>Start-up settings.</summary>
@@ -72,7 +79,7 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
     public string ConfigPath => Settings.ConfigPath;
 
     /// <inheritdoc />
-    public ProgramInfo Program => _program ?? throw new InvalidOperationException("The program is not loaded yet; lb serve is still starting.");
+    public ProgramInfo Program { get; }
 
     /// <summary>The proxy frontend, null before <see cref="Start"/>.</summary>
     public ProxyFrontend? Frontend => Volatile.Read(ref _proxy);
@@ -87,20 +94,18 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
     {
         var watch = Stopwatch.StartNew();
         var name = BalancerObjects.BalancerProgram;
-        var program = _balancer.Loaded.GetProgram(name);
-        Settings.Engine.Prepare(program);
-        var definition = _balancer.Loaded.Object.Programs.First(p => p.Name == name);
-        var verification = program.Verification;
-        var verdict = verification is null
-            ? "not verified"
-            : string.Create(CultureInfo.InvariantCulture, $"accepted ({verification.ProcessedInstructions} insns processed, {verification.Elapsed.TotalMilliseconds:F0} ms)");
-        _program = new ProgramInfo("balancer.bpf.o", definition.SectionName, Settings.Engine.Name, program.Length, verdict, Settings.Workers);
-        ServeLog.ProgramReady(_logger, name, _program.Object, program.Length, verdict, Settings.Engine.Name, watch.ElapsedMilliseconds);
+        Settings.Engine.Prepare(_balancer.Loaded.GetProgram(name));
+        ServeLog.ProgramReady(_logger, name, Program.Object, Program.Instructions, Program.Verifier, Program.Engine, watch.ElapsedMilliseconds);
 
         var diff = Store.Replace(_initial, "file");
         LogApplied("file", diff);
 
         var options = Settings.CreateProxyOptions(ResolveRealPort);
+        foreach (var configure in _proxyConfigurators)
+        {
+            configure.Configure(options);
+        }
+
         var proxy = new ProxyFrontend(_balancer.Loaded, name, options, _loggerFactory.CreateLogger<ProxyFrontend>(), Settings.Engine);
         proxy.Start();
         Volatile.Write(ref _proxy, proxy);
@@ -206,7 +211,7 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
                 {
                     if (IPAddress.TryParse(real.Address, out var address))
                     {
-                        ports[(endpoint, address)] = real.Port != 0 ? real.Port : vip.Port;
+                        ports[(endpoint, address)] = vip.PortFor(real);
                     }
                 }
             }
@@ -251,7 +256,7 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
 
         if (vip.Port == 0)
         {
-            var name = vip.Name ?? $"{vip.Address}:0/{vip.Protocol}";
+            var name = vip.GetDisplayName();
             if (_warnedVips.Add(name))
             {
                 ServeLog.VipNotListened(_logger, name, "an any-port VIP (port 0) cannot be listened on by the proxy frontend; give it a port");
@@ -261,6 +266,19 @@ public sealed class ServeRuntime : IServeRuntime, IAsyncDisposable
         }
 
         return new ProxyEndpoint(address, vip.Port, protocol == 6 ? ProxyProtocol.Tcp : ProxyProtocol.Udp);
+    }
+
+    /// <summary>The program as loaded (the verifier ran when the balancer was created).</summary>
+    private static ProgramInfo Describe(BalancerInstance balancer, ServeSettings settings)
+    {
+        var name = BalancerObjects.BalancerProgram;
+        var program = balancer.Loaded.GetProgram(name);
+        var section = balancer.Loaded.Object.Programs.First(p => p.Name == name).SectionName;
+        var verification = program.Verification;
+        var verdict = verification is null
+            ? "not verified"
+            : string.Create(CultureInfo.InvariantCulture, $"accepted ({verification.ProcessedInstructions} insns processed, {verification.Elapsed.TotalMilliseconds:F0} ms)");
+        return new ProgramInfo("balancer.bpf.o", section, settings.Engine.Name, program.Length, verdict, settings.Workers);
     }
 
     private int ResolveRealPort(IPAddress real, ProxyEndpoint endpoint) =>

@@ -141,7 +141,7 @@ public sealed class BalancerConfigurationLoaderTests
         }
 
         Assert.Equal("tcp", config.Vips[0].HealthCheck!.Type);
-        Assert.Equal(("udp", "ping", "ping"), (config.Vips[1].HealthCheck!.Type, config.Vips[1].HealthCheck!.Send, config.Vips[1].HealthCheck!.Expect));
+        Assert.Equal(("udp", "ping", "backend"), (config.Vips[1].HealthCheck!.Type, config.Vips[1].HealthCheck!.Send, config.Vips[1].HealthCheck!.Expect));
         Assert.Equal(TimeSpan.FromMilliseconds(500), config.Vips[1].HealthCheck!.Timeout);
         Assert.Equal(("172.16.0.0", 16, "fc00::", 32), (config.Settings.SourceV4, config.Settings.SourceV4HashBits, config.Settings.SourceV6, config.Settings.SourceV6HashBits));
     }
@@ -315,5 +315,34 @@ public sealed class BalancerConfigurationLoaderTests
         var error = Assert.Throws<ConfigException>(() => BalancerConfigurationLoader.LoadFile(path));
 
         Assert.StartsWith($"{path}: cannot read the file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_errors_have_positions_too()
+    {
+        var error = Refused("{\"vips\": [{\"address\": \"10.0.0.1\", \"port\": 80, \"protocol\": \"tcp\",\n  \"realz\": []}]}");
+
+        var only = Assert.Single(error.Errors);
+        Assert.Equal(("vips[0].realz", 2, 3), (only.Path, only.Line, only.Column));
+        Assert.Contains("Did you mean 'reals'?", only.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Anchors_let_vips_share_a_health_check()
+    {
+        var config = BalancerConfigurationLoader.Parse("""
+            vips:
+              - address: 10.0.0.1
+                port: 80
+                protocol: tcp
+                healthCheck: &check { type: http, path: /healthz, interval: 5s }
+              - address: 10.0.0.1
+                port: 443
+                protocol: tcp
+                healthCheck: *check
+            """);
+
+        Assert.Equal(config.Vips[0].HealthCheck, config.Vips[1].HealthCheck);
+        Assert.Equal(("/healthz", TimeSpan.FromSeconds(5)), (config.Vips[1].HealthCheck!.Path, config.Vips[1].HealthCheck!.Interval));
     }
 }

@@ -235,6 +235,7 @@ public sealed class ConfigurationStoreTests
         var second = store.Update(c => WithWeight(c, 1, 0, 2), "api");
 
         Assert.Equal([(first, 1L), (second, 2L)], seen);
+        Assert.Equal((1L, "file", 2L, "api"), (first.Generation, first.Source, second.Generation, second.Source));
         Assert.Equal(["vip dns (127.0.0.1:8053/udp): real 127.0.0.11 weight 1 -> 2"], second.Changes);
     }
 

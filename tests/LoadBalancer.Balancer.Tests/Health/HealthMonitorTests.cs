@@ -159,6 +159,33 @@ public sealed class HealthMonitorTests
     }
 
     [Fact]
+    public async Task Removing_the_check_of_a_down_real_reports_it_unchecked_and_up()
+    {
+        var probes = new ScriptedProbes();
+        var store = new FakeConfigurationStore(Of(Vip("10.0.0.1", 80, FastTcp, Real("127.0.0.11"))));
+        await using var monitor = new HealthMonitor(store, _log, TimeProvider.System, probes.Options());
+        var events = new List<RealHealth>();
+        monitor.HealthChanged += (_, h) => { lock (events) { events.Add(h); } };
+        monitor.Start();
+        probes["127.0.0.11", 80].Healthy = false;
+        await Eventually.True(() => store.Calls.Length == 1, "real A down");
+
+        store.Replace(Of(Vip("10.0.0.1", 80, null, Real("127.0.0.11"))), "test");
+
+        await Eventually.True(() => store.Calls.Length == 2, "A restored in the store");
+        Assert.Equal((Web, A, true), store.Calls[1]);
+        await Eventually.True(() => { lock (events) { return events.Count == 2; } }, "the restore raised HealthChanged");
+        lock (events)
+        {
+            Assert.Equal((false, true), (events[0].Healthy, events[0].Checked));
+            Assert.Equal((true, false), (events[1].Healthy, events[1].Checked));
+        }
+
+        Assert.Equal(new RealHealth(Web, A, true, false, monitor.Snapshot()[0].Since, null), monitor.Snapshot()[0]);
+        Assert.True(_log.Has(LogLevel.Information, "127.0.0.11", "no longer checked while down"));
+    }
+
+    [Fact]
     public async Task Removing_a_real_stops_its_probes_and_returns_it_to_the_ring_if_it_was_down()
     {
         var probes = new ScriptedProbes();
@@ -259,5 +286,42 @@ public sealed class HealthMonitorTests
         Assert.Equal(calls, probes.ByEndpoint.Values.Sum(p => p.Calls));
         Assert.Single(store.Calls);
         Assert.Throws<ObjectDisposedException>(() => monitor.Update(store.Current));
+    }
+
+    [Fact]
+    public async Task State_change_times_come_from_the_time_provider()
+    {
+        var at = new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.Zero);
+        var probes = new ScriptedProbes();
+        var store = new FakeConfigurationStore(Of(Vip("10.0.0.1", 80, FastTcp, Real("127.0.0.11"))));
+        await using var monitor = new HealthMonitor(store, _log, new FixedClock(at), probes.Options());
+        RealHealth? changed = null;
+        monitor.HealthChanged += (_, h) => Volatile.Write(ref changed, h);
+        monitor.Start();
+        Assert.Equal(at, monitor.Snapshot()[0].Since);
+
+        probes["127.0.0.11", 80].Healthy = false;
+        await Eventually.True(() => Volatile.Read(ref changed) is not null, "the down event");
+
+        Assert.Equal(new RealHealth(Web, A, false, true, at, "scripted failure"), changed);
+    }
+
+    [Theory]
+    [InlineData(0, 0.05)]
+    [InlineData(8, -0.1)]
+    [InlineData(8, 1.0)]
+    [InlineData(8, double.NaN)]
+    public void Options_without_a_probe_slot_or_with_a_jitter_outside_zero_to_one_are_refused(int slots, double jitter)
+    {
+        var store = new FakeConfigurationStore(Of());
+
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new HealthMonitor(store, _log, TimeProvider.System, new HealthMonitorOptions { MaxConcurrentProbes = slots, Jitter = jitter }));
+    }
+
+    /// <summary>A clock stuck at one instant (timers still run on the system clock).</summary>
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }

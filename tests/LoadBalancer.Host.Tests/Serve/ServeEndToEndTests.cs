@@ -36,8 +36,8 @@ public sealed class ServeEndToEndTests : IAsyncLifetime
     {
         var tcp = ServeConfig.FreeEndPoint();
         var udp = ServeConfig.FreeEndPoint();
-        var tcpReals = new[] { Backend(1, tcp.Port, ProxyProtocol.Tcp), Backend(2, tcp.Port, ProxyProtocol.Tcp) };
-        var udpReals = new[] { Backend(1, udp.Port, ProxyProtocol.Udp), Backend(2, udp.Port, ProxyProtocol.Udp) };
+        var tcpReals = new[] { Backend(1, ProxyProtocol.Tcp), Backend(2, ProxyProtocol.Tcp) };
+        var udpReals = new[] { Backend(1, ProxyProtocol.Udp), Backend(2, ProxyProtocol.Udp) };
         _config.Write(ServeConfig.Yaml((tcp.Port, "tcp", Reals(tcpReals)), (udp.Port, "udp", Reals(udpReals))));
         _lb = LbProcess.Serve(_config.Path, ServeConfig.FreeEndPoint());
         await _lb.WaitReadyAsync();
@@ -56,11 +56,11 @@ public sealed class ServeEndToEndTests : IAsyncLifetime
     public async Task Editing_the_file_adds_a_real_that_gets_flows_and_a_removed_real_gets_no_new_ones()
     {
         var vip = ServeConfig.FreeEndPoint();
-        var a = Backend(1, vip.Port, ProxyProtocol.Tcp);
-        var b = Backend(2, vip.Port, ProxyProtocol.Tcp);
-        var c = Backend(3, vip.Port, ProxyProtocol.Tcp);
+        var a = Backend(1, ProxyProtocol.Tcp);
+        var b = Backend(2, ProxyProtocol.Tcp);
+        var c = Backend(3, vip.Port, ProxyProtocol.Tcp); // no port in the config: the VIP's
         var newVip = ServeConfig.FreeEndPoint();
-        var d = Backend(4, newVip.Port, ProxyProtocol.Tcp);
+        var d = Backend(4, ProxyProtocol.Tcp);
         _config.Write(ServeConfig.Yaml((vip.Port, "tcp", Reals(a, b))));
         _lb = LbProcess.Serve(_config.Path, ServeConfig.FreeEndPoint());
         await _lb.WaitReadyAsync();
@@ -83,6 +83,25 @@ public sealed class ServeEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_kubelet_style_data_symlink_swap_is_seen_and_applied()
+    {
+        var first = ServeConfig.FreeEndPoint();
+        var second = ServeConfig.FreeEndPoint();
+        var a = Backend(1, ProxyProtocol.Tcp);
+        var b = Backend(2, ProxyProtocol.Tcp);
+        var mount = new KubeletConfigMap(_config.Directory);
+        mount.Publish(ServeConfig.Yaml((first.Port, "tcp", Reals(a))));
+        _lb = LbProcess.Serve(mount.ConfigPath, ServeConfig.FreeEndPoint());
+        await _lb.WaitReadyAsync();
+        Assert.Equal($"{a.Identity}: one", await Clients.TcpAsync(first, "one"));
+
+        mount.Publish(ServeConfig.Yaml((first.Port, "tcp", Reals(a)), (second.Port, "tcp", Reals(b))));
+        await _lb.WaitForLogAsync($"Listening on tcp://127.0.0.1:{second.Port}");
+
+        Assert.Equal($"{b.Identity}: two", await Clients.TcpAsync(second, "two"));
+    }
+
+    [Fact]
     public async Task A_broken_file_on_reload_is_logged_and_counted_and_the_old_config_keeps_serving()
     {
         var vip = ServeConfig.FreeEndPoint();
@@ -93,6 +112,7 @@ public sealed class ServeEndToEndTests : IAsyncLifetime
 
         _config.Write("vips:\n  - address: 127.0.0.1\n    port: 70000\n    protocol: tcp\n");
         await _lb.WaitForLogAsync("rejected, the running configuration keeps serving");
+        Assert.True(_lb.Logged($"{_config.Path}:3:"), _lb.Output); // file:line:column
         Assert.True(_lb.Logged("vips[0].port"), _lb.Output);
 
         Assert.Equal($"{a.Identity}: still", await Clients.TcpAsync(vip, "still"));
@@ -133,6 +153,26 @@ public sealed class ServeEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Demo_starts_echo_backends_on_the_reals_and_prints_how_to_try_it()
+    {
+        var tcp = ServeConfig.FreeEndPoint();
+        var udp = ServeConfig.FreeEndPoint();
+        var realPort = ServeConfig.FreeEndPoint().Port;
+        _config.Write(ServeConfig.Yaml((tcp.Port, "tcp", [(_config.Real(1), realPort), (_config.Real(2), realPort)]), (udp.Port, "udp", [(_config.Real(1), realPort)])));
+        var admin = ServeConfig.FreeEndPoint();
+        _lb = LbProcess.Start(admin, "demo", "--config", _config.Path, "--admin-listen", admin.ToString());
+        await _lb.WaitForLogAsync("Ctrl-C stops.");
+
+        Assert.True(_lb.Logged($"printf hi | nc -q1 127.0.0.1 {tcp.Port}"), _lb.Output);
+        Assert.True(_lb.Logged($"printf hi | nc -u -w1 127.0.0.1 {udp.Port}"), _lb.Output);
+        Assert.True(_lb.Logged($"curl -i http://{admin}/readyz"), _lb.Output);
+        Assert.Matches($@"^backend {_config.RealPrefix.Replace(".", @"\.", StringComparison.Ordinal)}[12]:{realPort}: hi$", await Clients.TcpAsync(tcp, "hi"));
+        Assert.Equal($"backend {_config.Real(1)}:{realPort}: hi", await Clients.UdpAsync(udp, "hi"));
+        _lb.Signal(LbProcess.Sigterm);
+        Assert.Equal(0, await _lb.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task An_invalid_first_config_exits_2_naming_the_field()
     {
         _config.Write("vips:\n  - address: not-an-address\n    port: 80\n    protocol: tcp\n");
@@ -145,6 +185,14 @@ public sealed class ServeEndToEndTests : IAsyncLifetime
     private EchoBackend Backend(int n, int port, ProxyProtocol protocol)
     {
         var backend = EchoBackend.Start(new IPEndPoint(_config.Real(n), port), protocol);
+        _backends.Add(backend);
+        return backend;
+    }
+
+    /// <summary>An echo backend on real address n and a free port of its own (the config names it as the real's port).</summary>
+    private EchoBackend Backend(int n, ProxyProtocol protocol)
+    {
+        var backend = EchoBackend.Start(new IPEndPoint(_config.Real(n), 0), protocol);
         _backends.Add(backend);
         return backend;
     }

@@ -185,7 +185,7 @@ internal sealed class MappingReader
         return items;
     }
 
-    /// <summary>Reports keys nobody read (with the nearest known name), non-scalar keys and keys given twice.</summary>
+    /// <summary>Reports keys nobody read (with the nearest known name) and non-scalar keys (the YAML parser refuses keys given twice).</summary>
     public void Finish()
     {
         if (_node is null)
@@ -193,7 +193,6 @@ internal sealed class MappingReader
             return;
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (k, _) in _node.Children)
         {
             if (k is not YamlScalarNode { Value: { } name })
@@ -202,11 +201,7 @@ internal sealed class MappingReader
                 continue;
             }
 
-            if (!seen.Add(name))
-            {
-                _context.Error(Child(name), k, "is given twice.");
-            }
-            else if (!_known.Contains(name))
+            if (!_known.Contains(name))
             {
                 var hint = Nearest(name) is { } near ? $" Did you mean '{near}'?" : string.Empty;
                 _context.Error(Child(name), k, $"unknown field '{name}'.{hint} Known here: {string.Join(", ", _known)}.");

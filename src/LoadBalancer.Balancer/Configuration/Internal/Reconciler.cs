@@ -84,9 +84,9 @@ internal static class Reconciler
             }
         }
 
+        // Shrink each deferred VIP to the reals that stay first (releasing the others' indices), then grow them all.
         foreach (var id in deferred)
         {
-            // Shrink to the reals that stay first (releasing the others' indices), then add the new ones.
             var vip = desired.Vips[id];
             var current = applied.Vips[id];
             var kept = new List<RealWeight>();
@@ -100,8 +100,12 @@ internal static class Reconciler
 
             control.SetReals(id, kept);
             applied.Vips[id] = current with { Reals = [.. kept] };
-            control.SetReals(id, vip.Reals);
-            applied.Vips[id] = current with { Reals = vip.Reals };
+        }
+
+        foreach (var id in deferred)
+        {
+            control.SetReals(id, desired.Vips[id].Reals);
+            applied.Vips[id] = applied.Vips[id] with { Reals = desired.Vips[id].Reals };
         }
 
         foreach (var (id, vip) in desired.Vips)

@@ -22,7 +22,7 @@ internal sealed class HealthTarget
         LastError = note;
         Rise = Math.Max(1, check?.Rise ?? 1);
         Fall = Math.Max(1, check?.Fall ?? 1);
-        Interval = check is null ? TimeSpan.Zero : HealthCheckDefaults.IntervalOf(check);
+        Interval = check is null ? TimeSpan.Zero : check.EffectiveInterval > TimeSpan.Zero ? check.EffectiveInterval : HealthCheckConfiguration.DefaultInterval;
     }
 
     public TargetKey Key { get; }
