@@ -111,9 +111,11 @@ public sealed class HealthMonitorStoreTests
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         monitor.Start();
+        await Eventually.True(() => monitor.Snapshot().All(h => !h.Healthy), "every real marked down by the monitor", seconds: 120);
+        var probed = clock.ElapsedMilliseconds;
         await Eventually.True(() => balancer.Control.Snapshot().Vips.All(v => v.Reals.All(r => r.RingSlots == 0)), "every ring empty", seconds: 120);
 
-        TestContext.Current.TestOutputHelper!.WriteLine($"{vipCount * realsPerVip} reals ({vipCount} VIPs x {realsPerVip}) on a dead port, fall 1, 500 ms interval: all out of their rings after {clock.ElapsedMilliseconds} ms");
+        TestContext.Current.TestOutputHelper!.WriteLine($"{vipCount * realsPerVip} reals ({vipCount} VIPs x {realsPerVip}) on a dead port, fall 1, 500 ms interval: all marked down after {probed} ms, all out of their rings after {clock.ElapsedMilliseconds} ms");
         Assert.All(monitor.Snapshot(), h => Assert.False(h.Healthy));
         for (var v = 0; v < vips.Length; v++)
         {
