@@ -10,11 +10,12 @@ namespace LoadBalancer.Balancer.Configuration;
 /// calls: a VIP's ring is rebuilt only when that VIP's effective reals or weights changed, settings are written
 /// only when they changed, QUIC server ids are added and removed one by one.
 /// <para>
-/// Health overlay: <see cref="SetRealHealth(VipId, IPAddress, bool)"/> keeps a real in <see cref="Current"/> but gives it weight 0 in
-/// its VIP's ring while it is down (a drain: flows tracked in the flow table stay with it); healthy again, it
-/// gets its configured weight back. Health state survives reloads for the reals that remain.
+/// Health overlay: <see cref="SetRealHealth(VipId, IPAddress, bool)"/> keeps a real in <see cref="Current"/> but
+/// gives it weight 0 in its VIP's ring while it is down (a drain: flows tracked in the flow table stay with it);
+/// healthy again, it gets its configured weight back. Health state survives reloads for the reals that remain.
 /// <see cref="SetRealHealth(IReadOnlyList{RealHealthChange})"/> applies many changes with one ring update per
-/// affected VIP (a mass failure costs one Maglev build per VIP, not one per real). Health changes do not change <see cref="Current"/>, <see cref="Generation"/> or raise <see cref="Changed"/>.
+/// affected VIP (a mass failure costs one Maglev build per VIP, not one per real). Health changes do not change
+/// <see cref="Current"/>, <see cref="Generation"/> or raise <see cref="Changed"/>.
 /// </para>
 /// <para>
 /// <see cref="Changed"/> runs on the thread that made the change, after the lock is released; changes from
