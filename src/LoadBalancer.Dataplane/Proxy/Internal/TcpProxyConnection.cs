@@ -20,7 +20,13 @@ internal sealed class TcpProxyConnection
     private WorkerCounters? _counters;
     private int _aborted;
     private int _reset;
+    private int _directionsDone;
     private bool _spliced;
+
+    private const int ScratchBytes = 16 * 1024;
+
+    [ThreadStatic]
+    private static byte[]? s_scratch;
 
     public TcpProxyConnection(int maxBufferedBytes)
     {
@@ -47,6 +53,7 @@ internal sealed class TcpProxyConnection
         _counters = worker.Counters;
         _aborted = 0;
         _reset = 0;
+        _directionsDone = 0;
         EndPoint? clientEndPoint = null;
         try
         {
@@ -219,6 +226,10 @@ internal sealed class TcpProxyConnection
     {
         var counters = _counters!;
         _spliced = true;
+
+        // Sync receives become non-blocking attempts (see ReceiveAsync); async operations are unaffected.
+        client.Blocking = false;
+        real.Blocking = false;
         var up = ReceiveAsync(client, _toReal.Writer, counters, fromClient: true);
         var upSend = SendAsync(_toReal.Reader, real);
         var down = ReceiveAsync(real, _toClient.Writer, counters, fromClient: false);
@@ -235,10 +246,29 @@ internal sealed class TcpProxyConnection
         {
             while (true)
             {
-                // Wait for data without a buffer: an idle connection holds no memory.
-                await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-                var memory = writer.GetMemory(4096);
-                var received = await source.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
+                // Optimistic non-blocking read into a per-thread scratch buffer: one recvfrom when data is
+                // there, and no pipe memory is taken when it is not.
+                var scratch = s_scratch ??= new byte[ScratchBytes];
+                var received = source.Receive(scratch, SocketFlags.None, out var error);
+                if (error == SocketError.Success)
+                {
+                    if (received > 0)
+                    {
+                        scratch.AsSpan(0, received).CopyTo(writer.GetSpan(received));
+                    }
+                }
+                else if (error == SocketError.WouldBlock)
+                {
+                    // Nothing yet: wait without a buffer, so an idle connection holds no memory.
+                    await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                    var memory = writer.GetMemory(4096);
+                    received = await source.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    throw new SocketException((int)error);
+                }
+
                 if (received == 0)
                 {
                     break;
@@ -287,9 +317,11 @@ internal sealed class TcpProxyConnection
                 reader.AdvanceTo(buffer.End);
                 if (result.IsCompleted || result.IsCanceled)
                 {
-                    if (Volatile.Read(ref _aborted) == 0)
+                    // The other side sent FIN and everything it sent is delivered: pass the FIN on, unless
+                    // the other direction is done as well; then both sockets are closed at once, and the
+                    // close sends the FIN (nothing is left unread), so the shutdown call is saved.
+                    if (Interlocked.Increment(ref _directionsDone) == 1 && Volatile.Read(ref _aborted) == 0)
                     {
-                        // The other side sent FIN and everything it sent is delivered: pass the FIN on.
                         destination.Shutdown(SocketShutdown.Send);
                     }
 
