@@ -60,7 +60,7 @@ internal sealed class TcpProxyConnection
             Interlocked.Increment(ref _counters.ConnectionsAccepted);
             client.NoDelay = true;
             clientEndPoint = client.RemoteEndPoint;
-            var verdict = Decide(client, worker);
+            var verdict = Decide(client, endpoint, worker);
             switch (verdict.Kind)
             {
                 case VerdictKind.Forward:
@@ -149,19 +149,42 @@ internal sealed class TcpProxyConnection
         return true;
     }
 
-    private static Verdict Decide(Socket client, ProxyWorker worker)
+    private static Verdict Decide(Socket client, ProxyEndpoint endpoint, ProxyWorker worker)
     {
-        if (client.RemoteEndPoint is not IPEndPoint remote || client.LocalEndPoint is not IPEndPoint local)
+        if (client.RemoteEndPoint is not IPEndPoint remote)
         {
             return new Verdict(VerdictKind.Drop, Xdp.XdpAction.Aborted, default);
         }
 
+        // The VIP is the listener's own address when it is bound to one; only a wildcard bind needs
+        // getsockname to learn which local address the client reached.
+        IPAddress localAddress;
+        int localPort;
+        if (IsWildcard(endpoint.Address))
+        {
+            if (client.LocalEndPoint is not IPEndPoint local)
+            {
+                return new Verdict(VerdictKind.Drop, Xdp.XdpAction.Aborted, default);
+            }
+
+            localAddress = local.Address;
+            localPort = local.Port;
+        }
+        else
+        {
+            localAddress = endpoint.Address;
+            localPort = endpoint.Port;
+        }
+
         var source = PacketAddress.From(remote.Address);
-        var destination = PacketAddress.From(local.Address);
+        var destination = PacketAddress.From(localAddress);
         Span<byte> frame = stackalloc byte[ProbePacket.MaxTcpSynLength];
-        var length = ProbePacket.WriteTcpSyn(frame, source, (ushort)remote.Port, destination, (ushort)local.Port, (uint)Random.Shared.Next());
+        var length = ProbePacket.WriteTcpSyn(frame, source, (ushort)remote.Port, destination, (ushort)localPort, (uint)Random.Shared.Next());
         return worker.Decide(frame[..length]);
     }
+
+    private static bool IsWildcard(IPAddress address) =>
+        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 
     private async Task<Socket?> ConnectAsync(ProxyContext context, EndPoint? client, ProxyEndpoint endpoint, IPEndPoint real)
     {
