@@ -267,29 +267,44 @@ internal sealed class TcpProxyConnection
     {
         try
         {
+            // A client's first bytes have usually arrived by the time the real is connected; after that a
+            // read is tried first only while data is streaming (the last read filled its buffer).
+            var optimistic = fromClient;
             while (true)
             {
-                // Optimistic non-blocking read into a per-thread scratch buffer: one recvfrom when data is
-                // there, and no pipe memory is taken when it is not.
-                var scratch = s_scratch ??= new byte[ScratchBytes];
-                var received = source.Receive(scratch, SocketFlags.None, out var error);
-                if (error == SocketError.Success)
+                var received = -1;
+                if (optimistic)
                 {
-                    if (received > 0)
+                    // Non-blocking read into a per-thread scratch buffer: one recvfrom when data is there,
+                    // and no pipe memory is taken when it is not.
+                    var scratch = s_scratch ??= new byte[ScratchBytes];
+                    received = source.Receive(scratch, SocketFlags.None, out var error);
+                    if (error == SocketError.Success)
                     {
-                        scratch.AsSpan(0, received).CopyTo(writer.GetSpan(received));
+                        if (received > 0)
+                        {
+                            scratch.AsSpan(0, received).CopyTo(writer.GetSpan(received));
+                        }
+
+                        optimistic = received == ScratchBytes;
+                    }
+                    else if (error == SocketError.WouldBlock)
+                    {
+                        received = -1;
+                    }
+                    else
+                    {
+                        throw new SocketException((int)error);
                     }
                 }
-                else if (error == SocketError.WouldBlock)
+
+                if (received < 0)
                 {
-                    // Nothing yet: wait without a buffer, so an idle connection holds no memory.
+                    // Nothing known to be there: wait without a buffer, so an idle connection holds no memory.
                     await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
                     var memory = writer.GetMemory(4096);
                     received = await source.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
-                }
-                else
-                {
-                    throw new SocketException((int)error);
+                    optimistic = received == memory.Length;
                 }
 
                 if (received == 0)
