@@ -21,6 +21,7 @@ internal sealed class TcpProxyConnection
     private int _aborted;
     private int _reset;
     private int _directionsDone;
+    private CancellationTokenSource _connectTimeout = new();
     private bool _spliced;
 
     private const int ScratchBytes = 16 * 1024;
@@ -183,6 +184,8 @@ internal sealed class TcpProxyConnection
         return worker.Decide(frame[..length]);
     }
 
+    private static readonly Action<object?> CancelSource = static state => ((CancellationTokenSource)state!).Cancel();
+
     private static bool IsWildcard(IPAddress address) =>
         address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 
@@ -218,7 +221,16 @@ internal sealed class TcpProxyConnection
                 continue;
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Aborting);
+            // The pooled timeout source is reused while it was not cancelled (its timer too); stopping
+            // the service cancels it through a registration that takes no allocation once warm.
+            var timeout = _connectTimeout;
+            if (!timeout.TryReset())
+            {
+                timeout.Dispose();
+                timeout = _connectTimeout = new CancellationTokenSource();
+            }
+
+            using var stopping = context.Aborting.UnsafeRegister(CancelSource, timeout);
             timeout.CancelAfter(options.ConnectTimeout);
             try
             {
@@ -232,6 +244,11 @@ internal sealed class TcpProxyConnection
             catch (OperationCanceledException)
             {
                 error = context.Aborting.IsCancellationRequested ? "stopping" : $"timed out after {options.ConnectTimeout}";
+            }
+            finally
+            {
+                // Stops the timer; false (then replaced on the next use) only when it already fired.
+                timeout.TryReset();
             }
 
             socket.Dispose();
