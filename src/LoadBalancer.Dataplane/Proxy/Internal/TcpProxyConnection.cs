@@ -6,10 +6,11 @@ namespace LoadBalancer.Dataplane.Proxy.Internal;
 
 /// <summary>
 /// One client connection from accept to close: the SYN shown to the program, the connect to the chosen
-/// real (with retries), then the splice: per direction a receive loop (zero-byte read first, so an idle
-/// connection holds no buffer; then a pipe buffer) and a send loop, joined by a <see cref="Pipe"/> whose
-/// pause threshold is the backpressure. A FIN is passed on as a shutdown of the other side's send
-/// direction; a reset, or any error, resets both sides (linger 0). Pooled: the pipes are reused.
+/// real (with retries), then the splice: per direction a receive loop (a non-blocking read first where
+/// data is likely, else a zero-byte wait so an idle connection holds no buffer; then a pipe buffer) and
+/// a send loop, joined by a <see cref="Pipe"/> whose pause threshold is the backpressure. The first FIN
+/// is passed on as a shutdown of the other side's send direction; the second is left to the close that
+/// follows. A reset, or any error, resets both sides (linger 0). Pooled: the pipes are reused.
 /// </summary>
 internal sealed class TcpProxyConnection
 {
