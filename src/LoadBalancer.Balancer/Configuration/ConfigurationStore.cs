@@ -10,10 +10,12 @@ namespace LoadBalancer.Balancer.Configuration;
 /// calls: a VIP's ring is rebuilt only when that VIP's effective reals or weights changed, settings are written
 /// only when they changed, QUIC server ids are added and removed one by one.
 /// <para>
-/// Health overlay: <see cref="SetRealHealth"/> keeps a real in <see cref="Current"/> but gives it weight 0 in
-/// its VIP's ring while it is down (a drain: flows tracked in the flow table stay with it); healthy again, it
-/// gets its configured weight back. Health state survives reloads for the reals that remain. Health changes
-/// do not change <see cref="Current"/>, <see cref="Generation"/> or raise <see cref="Changed"/>.
+/// Health overlay: <see cref="SetRealHealth(VipId, IPAddress, bool)"/> keeps a real in <see cref="Current"/> but
+/// gives it weight 0 in its VIP's ring while it is down (a drain: flows tracked in the flow table stay with it);
+/// healthy again, it gets its configured weight back. Health state survives reloads for the reals that remain.
+/// <see cref="SetRealHealth(IReadOnlyList{RealHealthChange})"/> applies many changes with one ring update per
+/// affected VIP (a mass failure costs one Maglev build per VIP, not one per real). Health changes do not change
+/// <see cref="Current"/>, <see cref="Generation"/> or raise <see cref="Changed"/>.
 /// </para>
 /// <para>
 /// <see cref="Changed"/> runs on the thread that made the change, after the lock is released; changes from
@@ -25,6 +27,7 @@ public sealed class ConfigurationStore : IConfigurationStore
     private readonly BalancerControl _control;
     private readonly Lock _lock = new();
     private HashSet<(VipId Vip, IPAddress Real)> _down = [];
+    private HashSet<(VipId Vip, IPAddress Real)> _configured = [];
     private readonly EffectiveState _applied;
     private volatile BalancerConfiguration _current = BalancerConfiguration.Empty;
     private long _generation;
@@ -104,16 +107,37 @@ public sealed class ConfigurationStore : IConfigurationStore
     public void SetRealHealth(VipId vip, IPAddress real, bool healthy)
     {
         ArgumentNullException.ThrowIfNull(real);
+        SetRealHealth([new RealHealthChange(vip, real, healthy)]);
+    }
+
+    /// <inheritdoc />
+    public void SetRealHealth(IReadOnlyList<RealHealthChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            if (changes[i].Real is null)
+            {
+                throw new ArgumentException($"Health change {i} (VIP {changes[i].Vip}) has no real address.", nameof(changes));
+            }
+        }
+
         lock (_lock)
         {
-            if (!Contains(_current, vip, real))
+            var changed = false;
+            foreach (var change in changes)
             {
-                return; // a probe result racing a reload that removed the real
+                if (!_configured.Contains((change.Vip, change.Real)))
+                {
+                    continue; // a probe result racing a reload that removed the real
+                }
+
+                changed |= change.Healthy ? _down.Remove((change.Vip, change.Real)) : _down.Add((change.Vip, change.Real));
             }
 
-            var changed = healthy ? _down.Remove((vip, real)) : _down.Add((vip, real));
             if (changed)
             {
+                // One reconciliation for the whole batch: each VIP whose effective weights changed gets one ring update.
                 Reconciler.Apply(_control, _applied, EffectiveState.From(_current, _down));
             }
         }
@@ -149,10 +173,11 @@ public sealed class ConfigurationStore : IConfigurationStore
             lines.Add("reordered or respelt; nothing to apply");
         }
 
+        var configured = Configured(next);
         var down = new HashSet<(VipId Vip, IPAddress Real)>();
         foreach (var entry in _down)
         {
-            if (Contains(next, entry.Vip, entry.Real))
+            if (configured.Contains(entry))
             {
                 down.Add(entry);
             }
@@ -170,26 +195,29 @@ public sealed class ConfigurationStore : IConfigurationStore
         }
 
         _down = down;
+        _configured = configured;
         _current = next;
         return new ConfigurationDiff(new ValueList<string>(lines)) { Generation = Interlocked.Increment(ref _generation), Source = source };
     }
 
-    private static bool Contains(BalancerConfiguration configuration, VipId vip, IPAddress real)
+    /// <summary>Every (VIP, real) pair of a valid <paramref name="configuration"/>: what health changes may apply to.</summary>
+    private static HashSet<(VipId Vip, IPAddress Real)> Configured(BalancerConfiguration configuration)
     {
+        var pairs = new HashSet<(VipId Vip, IPAddress Real)>();
         foreach (var v in configuration.Vips)
         {
-            if (BalancerConfigurationValidator.TryGetVipId(v) == vip)
+            if (BalancerConfigurationValidator.TryGetVipId(v) is { } vip)
             {
                 foreach (var r in v.Reals)
                 {
-                    if (IPAddress.TryParse(r.Address, out var address) && address.Equals(real))
+                    if (IPAddress.TryParse(r.Address, out var address))
                     {
-                        return true;
+                        pairs.Add((vip, address));
                     }
                 }
             }
         }
 
-        return false;
+        return pairs;
     }
 }

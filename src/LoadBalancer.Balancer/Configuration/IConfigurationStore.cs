@@ -33,4 +33,19 @@ public interface IConfigurationStore
 
     /// <summary>Health overlay: an unhealthy real leaves the VIP's ring (kept in <see cref="Current"/>), a healthy one returns.</summary>
     void SetRealHealth(VipId vip, IPAddress real, bool healthy);
+
+    /// <summary>
+    /// Health overlay for many reals at once, applied in order as one change: each affected VIP's ring is rebuilt
+    /// once, however many of its reals changed (a mass failure costs one ring update per VIP, not one per real).
+    /// Changes for VIPs or reals that are not configured are ignored, as for the single call.
+    /// </summary>
+    /// <exception cref="ArgumentException">A change has no real address; nothing was changed.</exception>
+    void SetRealHealth(IReadOnlyList<RealHealthChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        foreach (var change in changes)
+        {
+            SetRealHealth(change.Vip, change.Real, change.Healthy);
+        }
+    }
 }

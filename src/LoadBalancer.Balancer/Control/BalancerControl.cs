@@ -348,7 +348,7 @@ public sealed class BalancerControl
                 foreach (var real in state.Reals)
                 {
                     var index = _reals[real.Address].Index;
-                    reals.Add(new VipRealSnapshot(real.Address, real.Weight, index, state.Ring!.CountSlotsOf(index)));
+                    reals.Add(new VipRealSnapshot(real.Address, real.Weight, index, state.SlotsOf(index)));
                 }
 
                 vips.Add(new VipSnapshot(state.Id, state.Index, state.Flags, reals.MoveToImmutable()));

@@ -9,14 +9,16 @@ namespace LoadBalancer.Balancer.Health;
 /// <summary>
 /// Runs the active health checks of every real of every VIP and keeps the configuration store's health
 /// overlay in step: a real that fails <c>fall</c> probes in a row leaves its VIP's ring
-/// (<see cref="IConfigurationStore.SetRealHealth"/>), one that then passes <c>rise</c> probes returns.
+/// (<see cref="IConfigurationStore.SetRealHealth(IReadOnlyList{RealHealthChange})"/>), one that then passes <c>rise</c> probes returns.
 /// A real starts UP (as in HAProxy) and serves until its first <c>fall</c> failures. Probes run on timers
 /// (no thread per real) with a bounded number in flight.
 /// </summary>
 /// <remarks>
 /// Call <see cref="Start"/> once: it checks the store's current configuration and follows every later
 /// change. State changes are reported by one worker in the order they happened: a log line (warning for
-/// down, information for up), <see cref="IConfigurationStore.SetRealHealth"/>, then <see cref="HealthChanged"/>.
+/// down, information for up), the store, then <see cref="HealthChanged"/>; the changes queued together (a mass
+/// failure) go to the store in one <see cref="IConfigurationStore.SetRealHealth(IReadOnlyList{RealHealthChange})"/>
+/// call, so each VIP's ring is rebuilt once for all of them.
 /// </remarks>
 public sealed class HealthMonitor : IHealthStatus, IAsyncDisposable
 {

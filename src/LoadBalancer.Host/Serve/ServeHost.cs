@@ -129,7 +129,7 @@ public static class ServeHost
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LoadBalancer.Host.Serve");
-        ServeLog.Starting(logger, settings.ConfigPath, settings.Engine.Name, settings.Workers, settings.FlowCapacity, settings.AdminListen.ToString());
+        ServeLog.Starting(logger, settings.ConfigPath, settings.Engine.Name, settings.Workers, settings.FlowCapacity, settings.AdminListen.ToString(), SocketCompletionMode.Inline ? "inline" : "thread pool");
         if (FileDescriptorLimit.RaiseSoftToHard() is { } limit)
         {
             ServeLog.FileLimit(logger, limit.Before, limit.After, limit.Hard);

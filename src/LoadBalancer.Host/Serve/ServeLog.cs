@@ -6,8 +6,8 @@ namespace LoadBalancer.Host.Serve;
 /// <summary>Every log line of <c>lb serve</c>, with its event id (4100-4149).</summary>
 internal static partial class ServeLog
 {
-    [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "Starting lb serve: config {ConfigPath}, engine {Engine}, {Workers} worker(s), flow table {FlowCapacity} entries, admin http://{AdminListen}")]
-    public static partial void Starting(ILogger logger, string configPath, string engine, int workers, int flowCapacity, string adminListen);
+    [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "Starting lb serve: config {ConfigPath}, engine {Engine}, {Workers} worker(s), flow table {FlowCapacity} entries, admin http://{AdminListen}, socket completions {SocketCompletions}")]
+    public static partial void Starting(ILogger logger, string configPath, string engine, int workers, int flowCapacity, string adminListen, string socketCompletions);
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Open file limit (RLIMIT_NOFILE): soft {Before} -> {After}, hard {Hard}")]
     public static partial void FileLimit(ILogger logger, ulong before, ulong after, ulong hard);

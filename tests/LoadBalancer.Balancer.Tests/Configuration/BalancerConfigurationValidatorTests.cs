@@ -46,6 +46,39 @@ public sealed class BalancerConfigurationValidatorTests
         Assert.Equal("vips[0].reals[0].healthCheck.timeout", error.Path);
     }
 
+    [Fact]
+    public void A_health_check_without_a_port_on_an_any_port_vip_whose_real_has_no_port_is_refused_at_the_real()
+    {
+        const string yaml = "vips:\n  - address: 10.0.0.1\n    port: 0\n    protocol: tcp\n    healthCheck: { type: tcp }\n    reals:\n      - { address: 10.0.1.1, port: 8080 }\n      - { address: 10.0.1.2 }\n";
+
+        var error = Assert.Throws<ConfigException>(() => BalancerConfigurationLoader.Parse(yaml, "t.yaml"));
+
+        var only = Assert.Single(error.Errors);
+        Assert.Equal(("vips[0].reals[1].port", 8), (only.Path, only.Line));
+        Assert.StartsWith("t.yaml:8:", only.ToString(), StringComparison.Ordinal);
+        Assert.Contains("real 10.0.1.2 has no port on an any-port VIP (port 0), so its health check has no port to probe", only.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_reals_own_health_check_without_a_port_on_an_any_port_vip_is_refused_at_that_check()
+    {
+        var error = Single("vips:\n  - { address: 10.0.0.1, port: 0, protocol: tcp, reals: [{ address: 10.0.1.1, healthCheck: { type: http } }] }\n");
+
+        Assert.Equal("vips[0].reals[0].healthCheck.port", error.Path);
+        Assert.Equal(2, error.Line);
+    }
+
+    [Theory]
+    [InlineData("{ address: 10.0.1.1 }", "{ type: tcp, port: 8080 }")]
+    [InlineData("{ address: 10.0.1.1, port: 8080 }", "{ type: tcp }")]
+    [InlineData("{ address: 10.0.1.1, healthCheck: { type: tcp, port: 9000 } }", "{ type: tcp }")]
+    public void An_any_port_vip_accepts_a_health_check_once_the_check_or_the_real_names_a_port(string real, string healthCheck)
+    {
+        var config = BalancerConfigurationLoader.Parse($"vips:\n  - {{ address: 10.0.0.1, port: 0, protocol: tcp, reals: [{real}], healthCheck: {healthCheck} }}\n", "t.yaml");
+
+        Assert.NotEqual(0, config.Vips[0].ProbePortFor(config.Vips[0].Reals[0]));
+    }
+
     [Theory]
     [InlineData("admin: { listen: localhost:9180 }", "admin.listen", "is not ip:port")]
     [InlineData("admin: { listen: \"::1:9180\" }", "admin.listen", "is not ip:port")]

@@ -81,7 +81,7 @@ public sealed class BalancerConfigurationWriterTests
                 }
 
                 reals.Add(address);
-                vipReals.Add(new RealConfiguration(address, r.Next(0, 1_000_001), r.Next(3) == 0 ? 0 : r.Next(1, 65536), r.Next(4) == 0 ? RandomCheck(r) : null));
+                vipReals.Add(new RealConfiguration(address, r.Next(0, 1_000_001), r.Next(3) == 0 && port != 0 ? 0 : r.Next(1, 65536), r.Next(4) == 0 ? RandomCheck(r) : null));
             }
 
             vips.Add(new VipConfiguration(

@@ -270,6 +270,78 @@ public sealed class ConfigurationStoreTests
     }
 
     [Fact]
+    public void A_health_batch_applies_in_order_and_updates_each_affected_ring_once()
+    {
+        using var lb = new RecordingBalancer();
+        var store = new ConfigurationStore(lb.Control, Parse(TwoVips));
+        var generation = store.Generation;
+        lb.Clear();
+
+        store.SetRealHealth(
+        [
+            new RealHealthChange(Web, Real12, false),
+            new RealHealthChange(Web, Real13, false),
+            new RealHealthChange(Dns, Real11, false),
+            new RealHealthChange(Web, IPAddress.Parse("127.0.0.99"), false),
+            new RealHealthChange(Web, Real13, true),
+        ]);
+
+        Assert.True(store.IsDown(Web, Real12));
+        Assert.False(store.IsDown(Web, Real13));
+        Assert.True(store.IsDown(Dns, Real11));
+        Assert.False(store.IsDown(Web, IPAddress.Parse("127.0.0.99")));
+        Assert.Equal((0u, 0), Reals(lb.Control, Web)[Real12]);
+        Assert.Equal((0u, 0), Reals(lb.Control, Dns)[Real11]);
+        Assert.Equal(BalancerConstants.RingSize, Reals(lb.Control, Dns)[Real12].Slots);
+        Assert.Equal(BalancerConstants.RingSize, Reals(lb.Control, Web).Values.Sum(r => r.Slots));
+        Assert.Equal(generation, store.Generation);
+        var rings = lb.Writes("ch_rings").Select(Convert.ToHexString).ToList();
+        Assert.Equal(rings.Count, rings.Distinct().Count()); // one ring update per VIP: no slot written twice
+        Assert.Equal(2, lb.RingsWritten().Count);
+    }
+
+    [Fact]
+    public void A_health_batch_leaves_the_same_rings_as_its_changes_one_by_one()
+    {
+        using var batched = new RecordingBalancer();
+        using var single = new RecordingBalancer();
+        var a = new ConfigurationStore(batched.Control, Parse(TwoVips));
+        var b = new ConfigurationStore(single.Control, Parse(TwoVips));
+        RealHealthChange[] changes = [new(Web, Real11, false), new(Dns, Real12, false), new(Web, Real13, false), new(Web, Real11, true)];
+
+        a.SetRealHealth(changes);
+        foreach (var change in changes)
+        {
+            b.SetRealHealth(change.Vip, change.Real, change.Healthy);
+        }
+
+        foreach (var vip in batched.Control.Snapshot().Vips)
+        {
+            for (var slot = 0; slot < BalancerConstants.RingSize; slot++)
+            {
+                Assert.Equal(single.Maps.GetRingSlot(vip.Index, slot), batched.Maps.GetRingSlot(vip.Index, slot));
+            }
+        }
+
+        Assert.Equal(Reals(single.Control, Web), Reals(batched.Control, Web));
+        Assert.Equal(0, Reals(batched.Control, Web)[Real13].Slots);
+    }
+
+    [Fact]
+    public void A_health_batch_with_a_missing_address_is_refused_whole()
+    {
+        using var lb = new RecordingBalancer();
+        var store = new ConfigurationStore(lb.Control, Parse(TwoVips));
+        lb.Clear();
+
+        var error = Assert.Throws<ArgumentException>(() => store.SetRealHealth([new RealHealthChange(Web, Real12, false), new RealHealthChange(Dns, null!, false)]));
+
+        Assert.Contains("Health change 1 (VIP 127.0.0.1:8053/udp) has no real address", error.Message, StringComparison.Ordinal);
+        Assert.False(store.IsDown(Web, Real12));
+        Assert.Equal(0, lb.TotalWrites);
+    }
+
+    [Fact]
     public void Health_of_an_unknown_vip_or_real_is_ignored()
     {
         using var lb = new RecordingBalancer();

@@ -29,8 +29,39 @@ internal sealed class FakeConfigurationStore(BalancerConfiguration current) : IC
 
     public ConfigurationDiff Update(Func<BalancerConfiguration, BalancerConfiguration> change, string source) => Replace(change(Current), source);
 
+    /// <summary>Sizes of the batched calls, in order.</summary>
+    public ConcurrentQueue<int> Batches { get; } = new();
+
+    /// <summary>When set, every health call waits for it first (to let changes queue up behind a slow store).</summary>
+    public ManualResetEventSlim? Hold { get; set; }
+
+    /// <summary>Health calls entered (including those waiting on <see cref="Hold"/>).</summary>
+    public int Entered => Volatile.Read(ref _entered);
+
+    public bool ThrowOnBatch { get; set; }
+
+    private int _entered;
+
+    public void SetRealHealth(IReadOnlyList<RealHealthChange> changes)
+    {
+        Interlocked.Increment(ref _entered);
+        Batches.Enqueue(changes.Count);
+        Hold?.Wait(TimeSpan.FromSeconds(30));
+        if (ThrowOnSetRealHealth || ThrowOnBatch)
+        {
+            throw new InvalidOperationException("store is broken (test)");
+        }
+
+        foreach (var change in changes)
+        {
+            HealthCalls.Enqueue((change.Vip, change.Real, change.Healthy));
+        }
+    }
+
     public void SetRealHealth(VipId vip, IPAddress real, bool healthy)
     {
+        Interlocked.Increment(ref _entered);
+        Hold?.Wait(TimeSpan.FromSeconds(30));
         HealthCalls.Enqueue((vip, real, healthy));
         if (ThrowOnSetRealHealth)
         {

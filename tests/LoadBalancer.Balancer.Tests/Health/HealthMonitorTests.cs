@@ -248,6 +248,48 @@ public sealed class HealthMonitorTests
         Assert.True(_log.Has(LogLevel.Warning, "127.0.0.14", "no port to probe"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Changes_queued_behind_a_slow_store_reach_it_in_one_batch_in_order(bool batchThrows)
+    {
+        var probes = new ScriptedProbes();
+        var reals = new RealConfiguration[10];
+        for (var i = 0; i < reals.Length; i++)
+        {
+            reals[i] = Real($"127.0.1.{i + 1}");
+        }
+
+        using var hold = new ManualResetEventSlim(false);
+        var store = new FakeConfigurationStore(Of(Vip("10.0.0.1", 80, FastTcp, reals))) { Hold = hold, ThrowOnBatch = batchThrows };
+        await using var monitor = new HealthMonitor(store, _log, TimeProvider.System, probes.Options());
+        var events = new List<RealHealth>();
+        monitor.HealthChanged += (_, h) => { lock (events) { events.Add(h); } };
+        monitor.Start();
+
+        probes["127.0.1.1", 80].Healthy = false;
+        await Eventually.True(() => store.Entered == 1, "the first change is in the (held) store");
+        for (var i = 1; i < reals.Length; i++)
+        {
+            probes[$"127.0.1.{i + 1}", 80].Healthy = false;
+        }
+
+        await Eventually.True(() => monitor.Snapshot().All(h => !h.Healthy), "every real marked down");
+        hold.Set();
+        await Eventually.True(() => store.Calls.Length == reals.Length, "every change in the store");
+
+        Assert.Equal([reals.Length - 1], store.Batches);
+        Assert.All(store.Calls, c => Assert.False(c.Healthy));
+        Assert.Equal(reals.Select(r => IPAddress.Parse(r.Address)).ToHashSet(), store.Calls.Select(c => c.Real).ToHashSet());
+        await Eventually.True(() => { lock (events) { return events.Count == reals.Length; } }, "an event per change");
+        lock (events)
+        {
+            Assert.Equal(store.Calls.Select(c => c.Real), events.Select(e => e.Real));
+        }
+
+        Assert.False(_log.Has(LogLevel.Error, "Could not mark real"));
+    }
+
     [Fact]
     public async Task A_throwing_store_or_event_handler_does_not_stop_the_monitoring()
     {

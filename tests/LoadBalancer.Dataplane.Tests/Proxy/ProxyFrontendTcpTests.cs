@@ -104,6 +104,43 @@ public sealed class ProxyFrontendTcpTests
     }
 
     [Fact]
+    public async Task Request_then_close_exchanges_end_with_clean_fins_and_no_resets()
+    {
+        // Connection: close style: the client speaks first, the backend answers and closes, the client
+        // closes last (its FIN is the second one, carried by the proxy's close, not a shutdown call).
+        await using var harness = new ProxyHarness();
+        harness.AddTcpBackend(Real1, static async (backend, socket) =>
+        {
+            var request = new byte[20_000];
+            var n = 0;
+            while (n < request.Length)
+            {
+                n += await socket.ReceiveAsync(request.AsMemory(n), SocketFlags.None);
+            }
+
+            await socket.SendAsync(request.AsMemory(0, 1000), SocketFlags.None);
+        });
+        var vip = harness.Vip(Vip4, ProxyProtocol.Tcp, [Real1]);
+        var proxy = harness.Start();
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var client = await ConnectAsync(vip.ToIPEndPoint());
+            var request = RandomNumberGenerator.GetBytes(20_000);
+            await client.SendAsync(request, SocketFlags.None, Token);
+            Assert.Equal(request[..1000], await ReadToEndAsync(client));
+        }
+
+        await WaitUntil(() => proxy.GetCounters().ConnectionsActive == 0, "every connection is closed");
+        var counters = proxy.GetCounters();
+        Assert.Equal(20, counters.ConnectionsForwarded);
+        Assert.Equal(0, counters.ConnectionsReset);
+        Assert.Equal(20 * 20_000, counters.BytesFromClients);
+        Assert.Equal(20 * 1000, counters.BytesToClients);
+        Assert.Empty(harness.TcpBackends[0].Errors);
+    }
+
+    [Fact]
     public async Task A_client_reset_is_passed_to_the_backend_as_a_reset()
     {
         await using var harness = new ProxyHarness();

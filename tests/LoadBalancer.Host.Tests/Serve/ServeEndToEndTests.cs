@@ -50,6 +50,7 @@ public sealed class ServeEndToEndTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.OK, "ok\n"), await _lb.GetAsync("/healthz"));
         Assert.Equal((HttpStatusCode.OK, "ready\n"), await _lb.GetAsync("/readyz"));
         Assert.Equal(HttpStatusCode.OK, (await _lb.GetAsync("/readyz", HttpVersion.Version20)).Status); // h2c on the same port
+        Assert.True(_lb.Logged("socket completions inline"), _lb.Output); // SocketCompletionMode: set before the first socket
     }
 
     [Fact]

@@ -101,6 +101,13 @@ internal static class VipValidator
             }
 
             HealthCheckValidator.Validate(real.HealthCheck, $"{realPath}.healthCheck", errors);
+            if (vip.Port == 0 && real.Port == 0 && (real.HealthCheck ?? vip.HealthCheck) is { Port: 0 })
+            {
+                // Nothing names the port to probe: the VIP takes any port, the real keeps the client's, the check says 0.
+                errors.Add(new ConfigurationError(
+                    real.HealthCheck is null ? $"{realPath}.port" : $"{realPath}.healthCheck.port",
+                    $"real {real.Address} has no port on an any-port VIP (port 0), so its health check has no port to probe; set the health check's port (or the real's port)."));
+            }
         }
     }
 

@@ -7,10 +7,15 @@ namespace LoadBalancer.Balancer.Health.Internal;
 /// <summary>
 /// The monitor's single worker: reports state changes (log, store, event) in the order they happened and
 /// runs reconciliations, off the probe loops and outside every lock, so a store that raises events or a slow
-/// handler can neither deadlock nor reorder anything.
+/// handler can neither deadlock nor reorder anything. State changes queued together are applied to the store in
+/// one <see cref="IConfigurationStore.SetRealHealth(IReadOnlyList{RealHealthChange})"/> call (one ring update per
+/// VIP however many of its reals changed); each is still logged before and its event raised after that call.
 /// </summary>
 internal sealed class HealthReporter
 {
+    /// <summary>The most state changes applied to the store in one call.</summary>
+    public const int MaxBatch = 4096;
+
     private readonly IConfigurationStore _store;
     private readonly ILogger _logger;
     private readonly Action _reconcile;
@@ -18,10 +23,12 @@ internal sealed class HealthReporter
     private readonly Func<TargetKey, HealthTarget?> _lookup;
     private readonly Channel<HealthWork> _work = Channel.CreateUnbounded<HealthWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _worker;
+    private readonly List<HealthWork> _batch = [];
+    private readonly List<RealHealthChange> _changes = [];
     private int _reconcilePending;
     private volatile bool _stopped;
 
-    /// <param name="store">Receives <see cref="IConfigurationStore.SetRealHealth"/>.</param>
+    /// <param name="store">Receives the state changes, batched.</param>
     /// <param name="logger">State changes and failures.</param>
     /// <param name="reconcile">Brings the targets in line with the store's configuration.</param>
     /// <param name="raise">Raises <see cref="IHealthStatus.HealthChanged"/>.</param>
@@ -63,25 +70,78 @@ internal sealed class HealthReporter
 
     private async Task WorkAsync()
     {
-        await foreach (var work in _work.Reader.ReadAllAsync().ConfigureAwait(false))
+        var reader = _work.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            if (_stopped)
+            while (reader.TryRead(out var work))
             {
-                continue;
-            }
+                if (_stopped)
+                {
+                    continue;
+                }
 
-            switch (work.Kind)
-            {
-                case HealthWorkKind.Reconcile:
+                if (work.Kind == HealthWorkKind.Reconcile)
+                {
                     Volatile.Write(ref _reconcilePending, 0);
                     RunReconcile();
-                    break;
-                case HealthWorkKind.Transition:
-                    Report(work.Target!, work.Health!, work.Count);
-                    break;
-                case HealthWorkKind.Restore:
-                    Restored(work.Target!);
-                    break;
+                    continue;
+                }
+
+                // Coalesce the state changes queued behind this one (up to a reconciliation, which must see them
+                // applied): one store call for all of them, so a mass failure rebuilds each VIP's ring once.
+                _batch.Add(work);
+                while (_batch.Count < MaxBatch && reader.TryPeek(out var next) && next.Kind != HealthWorkKind.Reconcile && reader.TryRead(out next))
+                {
+                    _batch.Add(next);
+                }
+
+                try
+                {
+                    ReportBatch();
+                }
+                finally
+                {
+                    _batch.Clear();
+                    _changes.Clear();
+                }
+            }
+        }
+    }
+
+    /// <summary>Logs each queued change, applies them all to the store in one call, then raises their events in order.</summary>
+    private void ReportBatch()
+    {
+        foreach (var work in _batch)
+        {
+            var target = work.Target!;
+            if (work.Kind == HealthWorkKind.Restore)
+            {
+                HealthLog.Restored(_logger, target.Real, target.VipName);
+                _changes.Add(new RealHealthChange(target.Vip, target.Real, Healthy: true));
+            }
+            else if (work.Health!.Healthy)
+            {
+                HealthLog.RealUp(_logger, target.Real, target.VipName, work.Count);
+                _changes.Add(new RealHealthChange(target.Vip, target.Real, Healthy: true));
+            }
+            else
+            {
+                HealthLog.RealDown(_logger, target.Real, target.VipName, work.Count, work.Health.LastError);
+                _changes.Add(new RealHealthChange(target.Vip, target.Real, Healthy: false));
+            }
+        }
+
+        SetStore();
+        foreach (var work in _batch)
+        {
+            var target = work.Target!;
+            if (work.Kind == HealthWorkKind.Transition)
+            {
+                Raise(target, work.Health!);
+            }
+            else if (_lookup(target.Key) is { } now && !ReferenceEquals(now, target))
+            {
+                Raise(now, now.Status());
             }
         }
     }
@@ -102,41 +162,51 @@ internal sealed class HealthReporter
         }
     }
 
-    private void Report(HealthTarget target, RealHealth health, int count)
+    private void SetStore()
     {
-        if (health.Healthy)
+        if (_changes.Count == 1)
         {
-            HealthLog.RealUp(_logger, target.Real, target.VipName, count);
-        }
-        else
-        {
-            HealthLog.RealDown(_logger, target.Real, target.VipName, count, health.LastError);
+            SetStore(_changes[0]);
+            return;
         }
 
-        SetStore(target, health.Healthy);
-        Raise(target, health);
-    }
-
-    private void Restored(HealthTarget target)
-    {
-        HealthLog.Restored(_logger, target.Real, target.VipName);
-        SetStore(target, healthy: true);
-        if (_lookup(target.Key) is { } now && !ReferenceEquals(now, target))
+        try
         {
-            Raise(now, now.Status());
+            _store.SetRealHealth(_changes);
+        }
+        catch (Exception)
+        {
+            // Retry one by one, so each real that cannot be marked is logged (and the others still apply).
+            foreach (var change in _changes)
+            {
+                SetStore(change);
+            }
         }
     }
 
-    private void SetStore(HealthTarget target, bool healthy)
+    private void SetStore(RealHealthChange change)
     {
         try
         {
-            _store.SetRealHealth(target.Vip, target.Real, healthy);
+            _store.SetRealHealth(change.Vip, change.Real, change.Healthy);
         }
         catch (Exception e)
         {
-            HealthLog.StoreFailed(_logger, e, target.Real, target.VipName, healthy ? "up" : "down");
+            HealthLog.StoreFailed(_logger, e, change.Real, VipNameOf(change), change.Healthy ? "up" : "down");
         }
+    }
+
+    private string VipNameOf(RealHealthChange change)
+    {
+        foreach (var work in _batch)
+        {
+            if (work.Target!.Real.Equals(change.Real) && work.Target.Vip == change.Vip)
+            {
+                return work.Target.VipName;
+            }
+        }
+
+        return change.Vip.ToString();
     }
 
     private void Raise(HealthTarget target, RealHealth health)

@@ -6,10 +6,11 @@ namespace LoadBalancer.Dataplane.Proxy.Internal;
 
 /// <summary>
 /// One client connection from accept to close: the SYN shown to the program, the connect to the chosen
-/// real (with retries), then the splice: per direction a receive loop (zero-byte read first, so an idle
-/// connection holds no buffer; then a pipe buffer) and a send loop, joined by a <see cref="Pipe"/> whose
-/// pause threshold is the backpressure. A FIN is passed on as a shutdown of the other side's send
-/// direction; a reset, or any error, resets both sides (linger 0). Pooled: the pipes are reused.
+/// real (with retries), then the splice: per direction a receive loop (a non-blocking read first where
+/// data is likely, else a zero-byte wait so an idle connection holds no buffer; then a pipe buffer) and
+/// a send loop, joined by a <see cref="Pipe"/> whose pause threshold is the backpressure. The first FIN
+/// is passed on as a shutdown of the other side's send direction; the second is left to the close that
+/// follows. A reset, or any error, resets both sides (linger 0). Pooled: the pipes are reused.
 /// </summary>
 internal sealed class TcpProxyConnection
 {
@@ -20,7 +21,14 @@ internal sealed class TcpProxyConnection
     private WorkerCounters? _counters;
     private int _aborted;
     private int _reset;
+    private int _directionsDone;
+    private CancellationTokenSource _connectTimeout = new();
     private bool _spliced;
+
+    private const int ScratchBytes = 16 * 1024;
+
+    [ThreadStatic]
+    private static byte[]? s_scratch;
 
     public TcpProxyConnection(int maxBufferedBytes)
     {
@@ -47,13 +55,14 @@ internal sealed class TcpProxyConnection
         _counters = worker.Counters;
         _aborted = 0;
         _reset = 0;
+        _directionsDone = 0;
         EndPoint? clientEndPoint = null;
         try
         {
             Interlocked.Increment(ref _counters.ConnectionsAccepted);
             client.NoDelay = true;
             clientEndPoint = client.RemoteEndPoint;
-            var verdict = Decide(client, worker);
+            var verdict = Decide(client, endpoint, worker);
             switch (verdict.Kind)
             {
                 case VerdictKind.Forward:
@@ -142,19 +151,44 @@ internal sealed class TcpProxyConnection
         return true;
     }
 
-    private static Verdict Decide(Socket client, ProxyWorker worker)
+    private static Verdict Decide(Socket client, ProxyEndpoint endpoint, ProxyWorker worker)
     {
-        if (client.RemoteEndPoint is not IPEndPoint remote || client.LocalEndPoint is not IPEndPoint local)
+        if (client.RemoteEndPoint is not IPEndPoint remote)
         {
             return new Verdict(VerdictKind.Drop, Xdp.XdpAction.Aborted, default);
         }
 
+        // The VIP is the listener's own address when it is bound to one; only a wildcard bind needs
+        // getsockname to learn which local address the client reached.
+        IPAddress localAddress;
+        int localPort;
+        if (IsWildcard(endpoint.Address))
+        {
+            if (client.LocalEndPoint is not IPEndPoint local)
+            {
+                return new Verdict(VerdictKind.Drop, Xdp.XdpAction.Aborted, default);
+            }
+
+            localAddress = local.Address;
+            localPort = local.Port;
+        }
+        else
+        {
+            localAddress = endpoint.Address;
+            localPort = endpoint.Port;
+        }
+
         var source = PacketAddress.From(remote.Address);
-        var destination = PacketAddress.From(local.Address);
+        var destination = PacketAddress.From(localAddress);
         Span<byte> frame = stackalloc byte[ProbePacket.MaxTcpSynLength];
-        var length = ProbePacket.WriteTcpSyn(frame, source, (ushort)remote.Port, destination, (ushort)local.Port, (uint)Random.Shared.Next());
+        var length = ProbePacket.WriteTcpSyn(frame, source, (ushort)remote.Port, destination, (ushort)localPort, (uint)Random.Shared.Next());
         return worker.Decide(frame[..length]);
     }
+
+    private static readonly Action<object?> CancelSource = static state => ((CancellationTokenSource)state!).Cancel();
+
+    private static bool IsWildcard(IPAddress address) =>
+        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 
     private async Task<Socket?> ConnectAsync(ProxyContext context, EndPoint? client, ProxyEndpoint endpoint, IPEndPoint real)
     {
@@ -188,7 +222,16 @@ internal sealed class TcpProxyConnection
                 continue;
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Aborting);
+            // The pooled timeout source is reused while it was not cancelled (its timer too); stopping
+            // the service cancels it through a registration that takes no allocation once warm.
+            var timeout = _connectTimeout;
+            if (!timeout.TryReset())
+            {
+                timeout.Dispose();
+                timeout = _connectTimeout = new CancellationTokenSource();
+            }
+
+            using var stopping = context.Aborting.UnsafeRegister(CancelSource, timeout);
             timeout.CancelAfter(options.ConnectTimeout);
             try
             {
@@ -202,6 +245,11 @@ internal sealed class TcpProxyConnection
             catch (OperationCanceledException)
             {
                 error = context.Aborting.IsCancellationRequested ? "stopping" : $"timed out after {options.ConnectTimeout}";
+            }
+            finally
+            {
+                // Stops the timer; false (then replaced on the next use) only when it already fired.
+                timeout.TryReset();
             }
 
             socket.Dispose();
@@ -219,6 +267,10 @@ internal sealed class TcpProxyConnection
     {
         var counters = _counters!;
         _spliced = true;
+
+        // Sync receives become non-blocking attempts (see ReceiveAsync); async operations are unaffected.
+        client.Blocking = false;
+        real.Blocking = false;
         var up = ReceiveAsync(client, _toReal.Writer, counters, fromClient: true);
         var upSend = SendAsync(_toReal.Reader, real);
         var down = ReceiveAsync(real, _toClient.Writer, counters, fromClient: false);
@@ -233,12 +285,46 @@ internal sealed class TcpProxyConnection
     {
         try
         {
+            // A client's first bytes have usually arrived by the time the real is connected; after that a
+            // read is tried first only while data is streaming (the last read filled its buffer).
+            var optimistic = fromClient;
             while (true)
             {
-                // Wait for data without a buffer: an idle connection holds no memory.
-                await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-                var memory = writer.GetMemory(4096);
-                var received = await source.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
+                var received = -1;
+                if (optimistic)
+                {
+                    // Non-blocking read into a per-thread scratch buffer: one recvfrom when data is there,
+                    // and no pipe memory is taken when it is not.
+                    var scratch = s_scratch ??= new byte[ScratchBytes];
+                    received = source.Receive(scratch, SocketFlags.None, out var error);
+                    if (error == SocketError.Success)
+                    {
+                        if (received > 0)
+                        {
+                            scratch.AsSpan(0, received).CopyTo(writer.GetSpan(received));
+                        }
+
+                        optimistic = received == ScratchBytes;
+                    }
+                    else if (error == SocketError.WouldBlock)
+                    {
+                        received = -1;
+                    }
+                    else
+                    {
+                        throw new SocketException((int)error);
+                    }
+                }
+
+                if (received < 0)
+                {
+                    // Nothing known to be there: wait without a buffer, so an idle connection holds no memory.
+                    await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                    var memory = writer.GetMemory(4096);
+                    received = await source.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
+                    optimistic = received == memory.Length;
+                }
+
                 if (received == 0)
                 {
                     break;
@@ -287,9 +373,11 @@ internal sealed class TcpProxyConnection
                 reader.AdvanceTo(buffer.End);
                 if (result.IsCompleted || result.IsCanceled)
                 {
-                    if (Volatile.Read(ref _aborted) == 0)
+                    // The other side sent FIN and everything it sent is delivered: pass the FIN on, unless
+                    // the other direction is done as well; then both sockets are closed at once, and the
+                    // close sends the FIN (nothing is left unread), so the shutdown call is saved.
+                    if (Interlocked.Increment(ref _directionsDone) == 1 && Volatile.Read(ref _aborted) == 0)
                     {
-                        // The other side sent FIN and everything it sent is delivered: pass the FIN on.
                         destination.Shutdown(SocketShutdown.Send);
                     }
 
