@@ -31,6 +31,8 @@ public unsafe class HashMap : BpfMap
     private readonly int _cpuStride;
     private readonly int _valueOffset;
     private readonly (nint, nint)[] _regions;
+    private readonly HashShard? _single;
+    private readonly int _keySize;
 
     internal HashMap(MapDefinition definition, int cpuCount, bool lru)
         : base(definition, cpuCount)
@@ -54,6 +56,8 @@ public unsafe class HashMap : BpfMap
         }
 
         _valueOffset = _shards[0].ValueOffset;
+        _single = shards == 1 ? _shards[0] : null;
+        _keySize = KeySize;
     }
 
     /// <summary>Live elements.</summary>
@@ -135,10 +139,31 @@ public unsafe class HashMap : BpfMap
         return ((long)max + ((quarantine + slack + 1L) * shards)) * (stride + 10);
     }
 
+    // The key size picks, once per call and outside the probe loop, a lookup compiled for that size
+    // (hash unrolled, compare as one or two vector loads); other sizes take the generic path.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private byte* FindElement(byte* key)
+    private byte* FindElement(byte* key) => _keySize switch
     {
-        ulong hash = KeyHash.Hash(key, KeySize, _seed);
+        4 => FindElement<Key4>(key),
+        8 => FindElement<Key8>(key),
+        16 => FindElement<Key16>(key),
+        20 => FindElement<Key20>(key),
+        24 => FindElement<Key24>(key),
+        40 => FindElement<Key40>(key),
+        _ => FindElementAnySize(key),
+    };
+
+    private byte* FindElement<TKey>(byte* key)
+        where TKey : struct, IKeyShape
+    {
+        ulong hash = TKey.Hash(key, _seed);
+        HashShard shard = _single ?? _shards[(int)(hash >> 32) & _shardMask];
+        return shard.Find<TKey>(key, (uint)hash);
+    }
+
+    private byte* FindElementAnySize(byte* key)
+    {
+        ulong hash = KeyHash.Hash(key, _keySize, _seed);
         return _shards[(int)(hash >> 32) & _shardMask].Find(key, (uint)hash);
     }
 

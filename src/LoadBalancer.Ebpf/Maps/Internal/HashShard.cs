@@ -164,6 +164,49 @@ internal sealed unsafe class HashShard
         return null;
     }
 
+    /// <summary>
+    /// <see cref="Find(byte*, uint)"/> with the key compare of <typeparamref name="TKey"/> (the map's key
+    /// size as a constant); same result.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public byte* Find<TKey>(byte* key, uint hash)
+        where TKey : struct, IKeyShape
+    {
+        Index index = Volatile.Read(ref _index);
+        ref byte ctrl = ref MemoryMarshal.GetArrayDataReference(index.Ctrl);
+        ref int slots = ref MemoryMarshal.GetArrayDataReference(index.Slots);
+        byte* pool = _pool;
+        nint stride = _stride;
+        var tag = Vector128.Create((byte)(hash >> 25));
+        int mask = index.GroupMask;
+        int group = (int)hash & mask;
+        for (int probe = 1; probe <= mask + 1; probe++)
+        {
+            Vector128<byte> bytes = Vector128.LoadUnsafe(ref ctrl, (nuint)(group << 4));
+            uint hits = Vector128.Equals(bytes, tag).ExtractMostSignificantBits();
+            while (hits != 0)
+            {
+                int slot = (group << 4) + BitOperations.TrailingZeroCount(hits);
+                byte* element = pool + (Volatile.Read(ref Unsafe.Add(ref slots, slot)) * stride);
+                if (*(uint*)element == hash && TKey.Equal(element + HeaderSize, key))
+                {
+                    return element;
+                }
+
+                hits &= hits - 1;
+            }
+
+            if (Vector128.Equals(bytes, Vector128.Create(Empty)) != Vector128<byte>.Zero)
+            {
+                return null;
+            }
+
+            group = (group + probe) & mask;
+        }
+
+        return null;
+    }
+
     // Writer-side search: the slot holding the key, or -1.
     private int FindSlot(Index index, byte* key, uint hash)
     {
