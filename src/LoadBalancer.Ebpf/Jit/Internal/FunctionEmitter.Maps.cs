@@ -36,32 +36,12 @@ internal sealed partial class FunctionEmitter
             return false;
         }
 
-        if (!_plan.UsedMaps.Contains(map))
-        {
-            _plan.UsedMaps.Add(map);
-        }
-
-        var done = _il.DefineLabel();
+        var done = BeginSpecializedCall(pc, helper, map);
         var invalid = _il.DefineLabel();
-        var generic = Cold(() =>
-        {
-            EmitGenericHelperCall(pc, helper);
-            _il.Emit(OpCodes.Br, done);
-        });
-        LoadState(nameof(JitState.MapsReady));
-        _il.Emit(OpCodes.Brfalse, generic);
         if (!_plan.Verified)
         {
-            _il.Emit(OpCodes.Ldarg_0);
-            LoadReg(2);
-            EmitI4(map.KeySize);
-            _il.Emit(OpCodes.Call, Runtime(nameof(JitRuntime.KeyReadable)));
-            _il.Emit(OpCodes.Brfalse, invalid);
-            _il.Emit(OpCodes.Ldarg_0);
-            LoadReg(3);
-            EmitI4(map.ValueSize);
-            _il.Emit(OpCodes.Call, Runtime(nameof(JitRuntime.KeyReadable)));
-            _il.Emit(OpCodes.Brfalse, invalid);
+            EmitReadableCheck(2, map.KeySize, invalid);
+            EmitReadableCheck(3, map.ValueSize, invalid);
         }
 
         if (map.IsPerCpu)
@@ -98,28 +78,12 @@ internal sealed partial class FunctionEmitter
             return false;
         }
 
-        if (!_plan.UsedMaps.Contains(map))
-        {
-            _plan.UsedMaps.Add(map);
-        }
-
-        var done = _il.DefineLabel();
+        var done = BeginSpecializedCall(pc, helper, map);
         var isNull = _il.DefineLabel();
-        var generic = Cold(() =>
-        {
-            EmitGenericHelperCall(pc, helper);
-            _il.Emit(OpCodes.Br, done);
-        });
-        LoadState(nameof(JitState.MapsReady));
-        _il.Emit(OpCodes.Brfalse, generic);
         if (!_plan.Verified)
         {
             // The verifier checked the key argument of a verified program; otherwise check it as the helper does.
-            _il.Emit(OpCodes.Ldarg_0);
-            LoadReg(2);
-            EmitI4(map.KeySize);
-            _il.Emit(OpCodes.Call, Runtime(nameof(JitRuntime.KeyReadable)));
-            _il.Emit(OpCodes.Brfalse, isNull);
+            EmitReadableCheck(2, map.KeySize, isNull);
         }
 
         if (map is ArrayMap array)
@@ -143,6 +107,38 @@ internal sealed partial class FunctionEmitter
         StoreReg(0);
         _il.MarkLabel(done);
         return true;
+    }
+
+    /// <summary>
+    /// Start of a specialised map call: the plan keeps <paramref name="map"/> alive, and a run whose context
+    /// does not have the maps registered takes the generic helper (cold). Returns the label after the call.
+    /// </summary>
+    private Label BeginSpecializedCall(int pc, HelperFunction helper, BpfMap map)
+    {
+        if (!_plan.UsedMaps.Contains(map))
+        {
+            _plan.UsedMaps.Add(map);
+        }
+
+        var done = _il.DefineLabel();
+        var generic = Cold(() =>
+        {
+            EmitGenericHelperCall(pc, helper);
+            _il.Emit(OpCodes.Br, done);
+        });
+        LoadState(nameof(JitState.MapsReady));
+        _il.Emit(OpCodes.Brfalse, generic);
+        return done;
+    }
+
+    /// <summary>Branches to <paramref name="unreadable"/> unless <paramref name="size"/> bytes at register <paramref name="register"/> are readable.</summary>
+    private void EmitReadableCheck(int register, int size, Label unreadable)
+    {
+        _il.Emit(OpCodes.Ldarg_0);
+        LoadReg(register);
+        EmitI4(size);
+        _il.Emit(OpCodes.Call, Runtime(nameof(JitRuntime.KeyReadable)));
+        _il.Emit(OpCodes.Brfalse, unreadable);
     }
 
     /// <summary>r0 = index &lt; max_entries ? data + [cpu * cpu_region +] index * stride : 0, all constants but the index (and cpu).</summary>
